@@ -1,0 +1,23 @@
+"""The production settings, served over plain HTTP with a throwaway key: what the test suite runs.
+
+pytest-django imports settings before any conftest.py runs, so these defaults cannot live there.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-key-" + "x" * 50)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+
+from simulator.settings import *  # noqa: E402, F403
+from simulator.settings import STORAGES
+
+# Hashed static names need a collectstatic run first; tests serve straight from static/.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+# Serve static files straight from the finders, as in development: there is no collected STATIC_ROOT.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+# The real hasher is slow on purpose; tests create users by the dozen.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
