@@ -1,0 +1,173 @@
+"""SimulateCustomPolicy's request and response shapes (IAM API Reference: SimulateCustomPolicy,
+EvaluationResult, ResourceSpecificResult, Statement, PermissionsBoundaryDecisionDetail)."""
+
+import json
+
+import pytest
+
+from simulator.policy.errors import MalformedPolicyDocument
+from simulator.policy.simulate import SimulationInputError, simulate_custom_policy
+
+
+def doc(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+READ_REPORTS = doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"})
+DENY_SECRET = doc({"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::reports/secret*"})
+
+
+def test_one_result_per_action_with_the_most_restrictive_decision_across_resources():
+    response = simulate_custom_policy(
+        {
+            "PolicyInputList": [READ_REPORTS, DENY_SECRET],
+            "ActionNames": ["s3:GetObject", "s3:PutObject"],
+            "ResourceArns": ["arn:aws:s3:::reports/q1.csv", "arn:aws:s3:::reports/secret.txt"],
+        }
+    )
+    get, put = response["EvaluationResults"]
+    assert (get["EvalActionName"], get["EvalDecision"]) == ("s3:GetObject", "explicitDeny")
+    assert [(r["EvalResourceName"], r["EvalResourceDecision"]) for r in get["ResourceSpecificResults"]] == [
+        ("arn:aws:s3:::reports/q1.csv", "allowed"),
+        ("arn:aws:s3:::reports/secret.txt", "explicitDeny"),
+    ]
+    assert get["MatchedStatements"] == [
+        {
+            "SourcePolicyId": "PolicyInputList.2",
+            "SourcePolicyType": "none",
+            "StartPosition": {"Line": 1, "Column": 41},
+            "EndPosition": {"Line": 1, "Column": 120},
+        }
+    ]
+    assert put["EvalDecision"] == "explicitDeny"
+    q1_put = put["ResourceSpecificResults"][0]
+    assert (q1_put["EvalResourceDecision"], q1_put["MatchedStatements"]) == ("implicitDeny", [])
+    assert "because no identity-based policy allows the s3:PutObject action" in q1_put["Explanation"]["sentence"]
+
+
+def test_single_resource_names_it_and_default_resource_is_star():
+    response = simulate_custom_policy({"PolicyInputList": [READ_REPORTS], "ActionNames": ["s3:GetObject"]})
+    (result,) = response["EvaluationResults"]
+    assert result["EvalResourceName"] == "*"
+    assert "EvalDecisionDetails" not in result
+    assert result["EvalDecision"] == "implicitDeny"
+
+
+def test_context_entries_and_missing_context_values():
+    policy = doc(
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "*",
+            "Condition": {"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}, "Bool": {"aws:SecureTransport": "true"}},
+        }
+    )
+    base = {"PolicyInputList": [policy], "ActionNames": ["s3:GetObject"], "ResourceArns": ["arn:aws:s3:::b/k"]}
+    (missing,) = simulate_custom_policy(base)["EvaluationResults"]
+    assert missing["EvalDecision"] == "implicitDeny"
+    assert set(missing["MissingContextValues"]) == {"aws:SourceIp", "aws:SecureTransport"}
+    entries = [
+        {"ContextKeyName": "aws:SourceIp", "ContextKeyValues": ["192.0.2.10"], "ContextKeyType": "ip"},
+        {"ContextKeyName": "aws:SecureTransport", "ContextKeyValues": ["true"], "ContextKeyType": "boolean"},
+    ]
+    (allowed,) = simulate_custom_policy({**base, "ContextEntries": entries})["EvaluationResults"]
+    assert allowed["EvalDecision"] == "allowed" and allowed["MissingContextValues"] == []
+    assert allowed["EvalDecisionDetails"] == {}
+
+
+def test_permissions_boundary_decision_detail():
+    boundary = doc({"Effect": "Allow", "Action": "ec2:*", "Resource": "*"})
+    response = simulate_custom_policy(
+        {
+            "PolicyInputList": [doc({"Effect": "Allow", "Action": "*", "Resource": "*"})],
+            "PermissionsBoundaryPolicyInputList": [boundary],
+            "ActionNames": ["s3:GetObject", "ec2:RunInstances"],
+        }
+    )
+    s3, ec2 = response["EvaluationResults"]
+    assert s3["EvalDecision"] == "implicitDeny"
+    assert s3["PermissionsBoundaryDecisionDetail"] == {"AllowedByPermissionsBoundary": False}
+    assert ec2["EvalDecision"] == "allowed"
+    assert ec2["PermissionsBoundaryDecisionDetail"] == {"AllowedByPermissionsBoundary": True}
+    assert {m["SourcePolicyId"] for m in ec2["MatchedStatements"]} == {
+        "PolicyInputList.1",
+        "PermissionsBoundaryPolicyInputList.1",
+    }
+
+
+def test_resource_policy_and_cross_account_caller():
+    bucket_policy = doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::222222222222:user/bob"},
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::shared/*",
+        }
+    )
+    base = {
+        "PolicyInputList": [doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})],
+        "ResourcePolicy": bucket_policy,
+        "CallerArn": "arn:aws:iam::222222222222:user/bob",
+        "ResourceOwner": "arn:aws:iam::111111111111:root",
+        "ActionNames": ["s3:GetObject"],
+        "ResourceArns": ["arn:aws:s3:::shared/report.csv"],
+    }
+    (result,) = simulate_custom_policy(base)["EvaluationResults"]
+    assert result["EvalDecision"] == "allowed"
+    assert result["EvalDecisionDetails"] == {"IAM Policy": "allowed", "Resource Policy": "allowed"}
+    assert {m["SourcePolicyType"] for m in result["MatchedStatements"]} == {"none", "resource"}
+    (denied,) = simulate_custom_policy({**base, "CallerArn": "arn:aws:iam::222222222222:user/eve"})["EvaluationResults"]
+    assert denied["EvalDecision"] == "implicitDeny"
+    assert denied["EvalDecisionDetails"] == {"IAM Policy": "allowed", "Resource Policy": "implicitDeny"}
+
+
+def test_policy_variables_use_the_caller():
+    policy = doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:username}/*"})
+    response = simulate_custom_policy(
+        {
+            "PolicyInputList": [policy],
+            "CallerArn": "arn:aws:iam::111111111111:user/alice",
+            "ActionNames": ["s3:GetObject"],
+            "ResourceArns": ["arn:aws:s3:::home/alice/a.txt", "arn:aws:s3:::home/bob/b.txt"],
+        }
+    )
+    (result,) = response["EvaluationResults"]
+    assert [r["EvalResourceDecision"] for r in result["ResourceSpecificResults"]] == ["allowed", "implicitDeny"]
+
+
+def test_malformed_policy_raises_with_the_policy_and_statement_named():
+    with pytest.raises(MalformedPolicyDocument) as caught:
+        simulate_custom_policy(
+            {"PolicyInputList": [doc({"Action": "s3:*", "Resource": "*"})], "ActionNames": ["s3:GetObject"]}
+        )
+    assert "Effect" in str(caught.value) and "Statement 1" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        ([], "JSON object"),
+        ({"ActionNames": ["s3:GetObject"]}, "PolicyInputList is required"),
+        ({"PolicyInputList": [READ_REPORTS], "ActionNames": ["s3:GetObject"], "Foo": 1}, "unknown parameter(s): Foo"),
+        ({"PolicyInputList": READ_REPORTS, "ActionNames": ["s3:GetObject"]}, "PolicyInputList must be a JSON list"),
+        ({"PolicyInputList": [1], "ActionNames": ["s3:GetObject"]}, "list of strings"),
+        (
+            {
+                "PolicyInputList": [READ_REPORTS],
+                "ActionNames": ["s3:GetObject"],
+                "ContextEntries": [
+                    {"ContextKeyName": "aws:SourceIp", "ContextKeyValues": ["1.2.3.4"], "ContextKeyType": "ipv4"}
+                ],
+            },
+            "ContextKeyType must be one of",
+        ),
+        (
+            {"PolicyInputList": [READ_REPORTS], "ActionNames": ["s3:GetObject"], "ResourcePolicy": READ_REPORTS},
+            "CallerArn is required",
+        ),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message(data, words):
+    with pytest.raises(SimulationInputError) as caught:
+        simulate_custom_policy(data)
+    assert words in str(caught.value)
