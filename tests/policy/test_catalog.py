@@ -115,6 +115,11 @@ def test_actions_without_resource_types_support_only_resource_star(action):
         ("ec2:RunInstances", "ec2:InstanceType", True),
         ("ec2:StartInstances", "aws:ResourceTag/Team", True),  # from the instance resource type
         ("sts:AssumeRole", "sts:ExternalId", True),
+        ("sts:AssumeRoleWithWebIdentity", "accounts.google.com:aud", True),
+        ("sts:AssumeRoleWithWebIdentity", "cognito-identity.amazonaws.com:amr", True),
+        ("sts:AssumeRoleWithWebIdentity", "sts:RoleSessionName", True),
+        ("sts:AssumeRoleWithSAML", "saml:edupersonorgdn", True),
+        ("sts:AssumeRoleWithWebIdentity", "saml:aud", False),  # SAML claims come with AssumeRoleWithSAML
         ("s3:GetObject", "ec2:InstanceType", False),
     ],
 )
@@ -145,6 +150,8 @@ def test_condition_keys_for_lists_action_and_resource_type_keys():
         ("aws:SourceIpx", False),
         ("aws:ARN", False),  # no longer supported: aws:PrincipalArn or aws:SourceArn instead
         ("s3:prefix", False),
+        ("accounts.google.com:aud", False),  # a web identity provider's claim, not a global key
+        ("saml:sub", False),
     ],
 )
 def test_global_condition_keys(key, is_global):
@@ -162,6 +169,13 @@ def test_global_condition_keys(key, is_global):
         ("s3:max-keys", "s3:max-keys", "Numeric"),
         ("s3:ExistingObjectTag/team", "s3:ExistingObjectTag/<key>", "String"),
         ("saml:aud", "saml:aud", "String"),
+        # "IAM and AWS STS condition context keys": the web identity, SAML and STS keys.
+        ("accounts.google.com:aud", "accounts.google.com:aud", "String"),
+        ("WWW.AMAZON.COM:user_id", "www.amazon.com:user_id", "String"),
+        ("saml:edupersonaffiliation", "saml:edupersonaffiliation", "ArrayOfString"),
+        ("sts:transitivetagkeys", "sts:TransitiveTagKeys", "ArrayOfString"),
+        # The data says String; Amazon Cognito Developer Guide, "Role trust and permissions": multi-valued.
+        ("cognito-identity.amazonaws.com:amr", "cognito-identity.amazonaws.com:amr", "ArrayOfString"),
     ],
 )
 def test_condition_key_gives_the_documented_name_and_type(key, documented_as, data_type):

@@ -5,7 +5,7 @@ User Guide page "IAM policy validation check reference" (the Access
 Analyzer policy check reference); action names, ARN formats and condition
 keys from the Service Authorization Reference data the catalog reads.
 Codes Access Analyzer has no check for are the module's own (see
-findings._OWN_CODES).
+findings_model._OWN_CODES).
 """
 
 from __future__ import annotations
@@ -180,10 +180,56 @@ def test_redundant_and_ineffective_parts(text, expected):
          [("WILDCARD_WITHOUT_LIKE_OPERATOR", WARNING)]),
         (allow("s3:GetObject", **when("StringLike", "aws:PrincipalTag/team", "dev*")), []),
         (allow("s3:GetObject", **when("StringEquals", "s3:ExistingObjectTag/team", "${aws:PrincipalTag/team}")), []),
+        (allow("s3:GetObject", **when("StringEquals", "cognito-identity.amazonaws.com:aud", "us-east-1:pool")), []),
     ],
 )
 def test_condition_keys_and_operators(statement, expected):
     assert codes(doc(statement)) == expected
+
+
+def trust(principal: dict, action, operator: str, key: str, value) -> dict:
+    return {"Effect": "Allow", "Principal": principal, "Action": action, **when(operator, key, value)}
+
+
+GOOGLE, COGNITO = {"Federated": "accounts.google.com"}, {"Federated": "cognito-identity.amazonaws.com"}
+GITHUB = {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}
+SAML = {"Federated": "arn:aws:iam::123456789012:saml-provider/Okta"}
+ACCOUNT = {"AWS": "arn:aws:iam::123456789012:root"}
+WEB, WITH_SAML = "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"
+
+
+# "IAM and AWS STS condition context keys": "Available keys for AWS web identity federation" (every provider
+# has its own claims, so none is unknown), "... for SAML-based AWS STS federation" and "... for AWS STS";
+# Amazon Cognito Developer Guide, "Role trust and permissions" (amr is multi-valued).
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        (trust(GOOGLE, WEB, "StringEquals", "accounts.google.com:aud", "123.apps.googleusercontent.com"), []),
+        (trust(GITHUB, WEB, "StringLike", "token.actions.githubusercontent.com:sub", "repo:octo-org/app:*"), []),
+        (trust(GITHUB, WEB, "StringEquals", "token.actions.githubusercontent.com:job_workflow_ref", "x"), []),
+        (trust(COGNITO, WEB, "ForAnyValue:StringLike", "cognito-identity.amazonaws.com:amr", "authenticated"), []),
+        (trust(COGNITO, WEB, "ForAllValues:StringLike", "cognito-identity.amazonaws.com:amr", ["authenticated"]), []),
+        (trust(SAML, WITH_SAML, "StringEquals", "saml:aud", "https://signin.aws.amazon.com/saml"), []),
+        (trust(SAML, WITH_SAML, "StringEquals", "saml:edupersonorgdn", "o=example"), []),
+        (trust(SAML, WITH_SAML, "ForAnyValue:StringEquals", "saml:edupersonaffiliation", "staff"), []),
+        (trust(ACCOUNT, "sts:AssumeRole", "StringLike", "sts:RoleSessionName", "${aws:username}"), []),
+        (trust(ACCOUNT, ["sts:AssumeRole", "sts:TagSession"], "ForAllValues:StringEquals", "sts:TransitiveTagKeys",
+               ["team"]), []),
+        (trust(SAML, WEB, "StringEquals", "saml:aud", "x"), [("CONDITION_KEY_NOT_SUPPORTED_BY_ACTIONS", WARNING)]),
+        (trust(SAML, WITH_SAML, "StringEquals", "saml:audd", "x"), [("INVALID_SERVICE_CONDITION_KEY", ERROR)]),
+        (trust(ACCOUNT, "sts:AssumeRole", "StringEquals", "sts:ExternalIdd", "x"),
+         [("INVALID_SERVICE_CONDITION_KEY", ERROR)]),
+        (trust(GOOGLE, WEB, "StringEquals", "https://accounts.google.com:aud", "x"), [("INVALID_SERVICE", ERROR)]),
+    ],
+)
+def test_federation_and_sts_keys_in_trust_policies(statement, expected):
+    assert codes(doc(statement), PolicyType.TRUST) == expected
+
+
+def test_a_provider_key_written_with_https_gets_the_key_it_meant():
+    text = doc(trust(GITHUB, WEB, "StringEquals", "https://token.actions.githubusercontent.com:aud", "x"))
+    (finding,) = validate(text, PolicyType.TRUST)
+    assert finding.message.endswith("Did you mean token.actions.githubusercontent.com:aud?")
 
 
 # "General Warning – Missing version"

@@ -13,10 +13,11 @@ import timeit
 
 import pytest
 
+from simulator.policy.conditions import evaluate_condition
 from simulator.policy.errors import GENERIC_AWS_MESSAGE, MalformedPolicyDocument, PolicyError
 from simulator.policy.model import Condition, Position, PrincipalEntry
 from simulator.policy.model import PolicyType as T
-from simulator.policy.parse import parse_policy, split_operator
+from simulator.policy.parse import BASE_OPERATORS, parse_policy, split_operator
 
 DROP = object()
 ACCOUNT_ARN = "arn:aws:iam::111122223333:root"
@@ -25,6 +26,11 @@ TRUST = {"Effect": "Allow", "Principal": {"AWS": ACCOUNT_ARN}, "Action": "sts:As
 RESOURCE = {**ALLOW, "Principal": {"AWS": ACCOUNT_ARN}}
 RCP = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}
 BASE = {T.TRUST: TRUST, T.RESOURCE: RESOURCE, T.RESOURCE_CONTROL: RCP}
+
+SAML_PROVIDER = "arn:aws:iam::111122223333:saml-provider/Okta"
+EKS_ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+EKS_PROVIDER = f"arn:aws:iam::111122223333:oidc-provider/{EKS_ISSUER}"
+GITHUB_PROVIDER = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
 
 NEEDS_ACTIONS = "Policy statement must contain actions."
 NEEDS_VENDOR = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
@@ -307,6 +313,55 @@ def test_condition_errors(condition, fragment, aws):
     assert_one_error(doc(stmt(Condition=condition)), T.IDENTITY, "Condition", 0, fragment, aws)
 
 
+# "IAM and AWS STS condition context keys": "Available keys for AWS web identity federation" (the provider's
+# name, for an OIDC provider its URL without https://, then the claim), "Available keys for SAML-based AWS STS
+# federation" and "Available keys for AWS STS"; condition key names ignore case.
+@pytest.mark.parametrize(
+    ("principal", "action", "key"),
+    [
+        ({"Federated": "accounts.google.com"}, "sts:AssumeRoleWithWebIdentity", "accounts.google.com:aud"),
+        ({"Federated": "accounts.google.com"}, "sts:AssumeRoleWithWebIdentity", "accounts.google.com:oaud"),
+        ({"Federated": "cognito-identity.amazonaws.com"}, "sts:AssumeRoleWithWebIdentity",
+         "cognito-identity.amazonaws.com:amr"),
+        ({"Federated": "graph.facebook.com"}, "sts:AssumeRoleWithWebIdentity", "graph.facebook.com:id"),
+        ({"Federated": "www.amazon.com"}, "sts:AssumeRoleWithWebIdentity", "www.amazon.com:user_id"),
+        ({"Federated": GITHUB_PROVIDER}, "sts:AssumeRoleWithWebIdentity", "token.actions.githubusercontent.com:sub"),
+        ({"Federated": EKS_PROVIDER}, "sts:AssumeRoleWithWebIdentity", f"{EKS_ISSUER}:sub"),
+        ({"Federated": "accounts.google.com"}, "sts:AssumeRoleWithWebIdentity", "Accounts.Google.com:sub"),
+        ({"Federated": SAML_PROVIDER}, "sts:AssumeRoleWithSAML", "saml:aud"),
+        ({"Federated": SAML_PROVIDER}, "sts:AssumeRoleWithSAML", "saml:sub"),
+        ({"Federated": SAML_PROVIDER}, "sts:AssumeRoleWithSAML", "saml:edupersonorgdn"),
+        ({"Federated": SAML_PROVIDER}, "sts:AssumeRoleWithSAML", "SAML:namequalifier"),
+        ({"AWS": ACCOUNT_ARN}, "sts:AssumeRole", "sts:ExternalId"),
+        ({"AWS": ACCOUNT_ARN}, "sts:AssumeRole", "sts:RoleSessionName"),
+        ({"AWS": ACCOUNT_ARN}, "sts:SetSourceIdentity", "sts:SourceIdentity"),
+    ],
+)
+def test_trust_policies_take_federation_and_sts_condition_keys(principal, action, key):
+    statement = stmt(T.TRUST, Principal=principal, Action=action, Condition={"StringEquals": {key: "x"}})
+    (condition,) = parse_policy(doc(statement), T.TRUST).statements[0].conditions
+    assert (condition.key, condition.values) == (key, ("x",))
+
+
+# The same page's keys in a role's permissions policy, as a condition and as a policy variable.
+def test_identity_policies_take_web_identity_keys_too():
+    condition = {"StringLike": {"s3:prefix": "${cognito-identity.amazonaws.com:sub}/*"},
+                 "StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:example-pool"}}
+    statement = parse_policy(doc(stmt(Action="s3:ListBucket", Condition=condition))).statements[0]
+    assert [c.key for c in statement.conditions] == ["s3:prefix", "cognito-identity.amazonaws.com:aud"]
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["accounts.google.com", "accounts google.com:aud", ".google.com:aud", "accounts..google.com:aud",
+     "oidc.eks.us-east-1.amazonaws.com//id:sub", ":aud"],
+)
+def test_condition_keys_without_a_service_or_provider_prefix_are_errors(key):
+    statement = stmt(T.TRUST, Principal={"Federated": "accounts.google.com"}, Condition={"StringEquals": {key: "x"}})
+    assert_one_error(doc(statement), T.TRUST, "Condition", 0, f'Condition key "{key}" needs a service prefix',
+                     NEEDS_VENDOR)
+
+
 def test_a_repeated_condition_key_is_an_error():
     text = doc(stmt(Condition={"StringEquals": {"aws:username": "alice"}}))
     text = text.replace('"aws:username": "alice"', '"aws:username": "alice", "aws:username": "bob"')
@@ -331,6 +386,13 @@ def test_a_repeated_condition_key_is_an_error():
 )
 def test_split_operator(name, split):
     assert split_operator(name) == split
+
+
+# The operator names the parser accepts are the ones conditions.py evaluates ("Condition operators").
+@pytest.mark.parametrize("base", sorted(BASE_OPERATORS))
+def test_every_operator_the_parser_accepts_can_be_evaluated(base):
+    result = evaluate_condition(Condition(base, "", base, False, "aws:username", ("alice",)), {}, False)
+    assert "is not a condition operator" not in result.reason
 
 
 def test_condition_values_are_normalised_to_strings_as_written():
