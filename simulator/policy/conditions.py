@@ -299,6 +299,10 @@ def _holds(
 ) -> bool:
     if op.presence:
         return _value_holds(op, "false" if found else "true", policy_values)
+    if condition.set_operator and found == ("",):
+        # "Set operators for multivalued context keys": values that resolve to a
+        # null data set, such as an empty string, count as an empty set.
+        found = ()
     if not found:
         if condition.if_exists or condition.set_operator == "ForAllValues":
             return True

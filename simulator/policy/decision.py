@@ -135,9 +135,10 @@ class Decision:
     ``matched`` are the statements that determined it: the explicit denies,
     or the allows every required policy type contributed; empty for an
     implicit deny. With ``explain`` on, ``stages`` walks every step in
-    order, ``evaluations`` holds every statement considered, and
-    ``closest`` the statements that came nearest to allowing an implicitly
-    denied request.
+    order, ``evaluations`` holds every statement whose action matched,
+    weighed element by element, ``action_misses`` every other statement
+    (its Action does not cover the request's), and ``closest`` the
+    statements that came nearest to allowing an implicitly denied request.
     """
 
     request: Request
@@ -149,6 +150,12 @@ class Decision:
     closest: tuple[StatementEvaluation, ...] = ()
     missing_context_values: tuple[str, ...] = ()
     policy_types_present: frozenset[Stage] = field(default_factory=frozenset)
+    action_misses: tuple[StatementEvaluation, ...] = ()
+
+    @property
+    def considered(self) -> tuple[StatementEvaluation, ...]:
+        """Every statement of every policy that bears on the principal, with why it did or did not apply."""
+        return self.evaluations + self.action_misses
 
     @property
     def allowed(self) -> bool:

@@ -1,78 +1,72 @@
-"""AWS's policy evaluation logic, stage by stage.
+"""Decide a request: find the statements that apply, then walk AWS's flowchart (:mod:`.flow`).
 
-Sources, cited by the tests: IAM User Guide, "Policy evaluation logic",
-"How AWS enforcement code logic evaluates requests to allow or deny access",
-"Policy evaluation for requests within a single account", "Cross-account
-policy evaluation logic" and "Permissions boundaries for IAM entities".
+Two paths share the flowchart. The fast one only asks "does this statement
+apply?" and stops looking in a policy type once it has an Allow there; the
+explained one records every element's verdict for every statement.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import conditions, matching
-from .decision import (
-    ALLOWED,
-    EXPLICIT_DENY,
-    IMPLICIT_DENY,
-    Decision,
-    MatchedStatement,
-    Outcome,
-    Stage,
-    StageResult,
-    StatementEvaluation,
-)
-from .policyset import Entry, PolicySet
-from .request import Principal, PrincipalKind, Request
-
-_NO_IDENTITY_POLICIES = (PrincipalKind.SERVICE, PrincipalKind.IDENTITY_PROVIDER, PrincipalKind.ANONYMOUS)
+from .decision import IMPLICIT_DENY, Decision, Stage, StatementEvaluation
+from .flow import Found, applicable_stages, decide
+from .matching import Check
+from .policyset import Entry, Plan, PolicySet
+from .request import Request
 
 
-@dataclass(slots=True)
-class _Found:
-    """The applicable statements of one stage: denies, and allows with how they named the principal."""
+def evaluate(request: Request, policies: PolicySet, *, explain: bool = True) -> Decision:
+    """Decide ``request`` against ``policies`` the way AWS does.
 
-    denies: list[Entry] = field(default_factory=list)
-    allows: list[tuple[Entry, str]] = field(default_factory=list)
-
-    def allowed_levels(self) -> set[int]:
-        return {entry.level for entry, _ in self.allows}
-
-
-def _stage_applies(stage: Stage, principal: Principal) -> bool:
-    """Which policy types bear on this principal at all.
-
-    SCPs restrict no service-linked role and nothing in the management
-    account ("Service control policies (SCPs)": tasks and entities not
-    restricted by SCPs); they and RCPs govern accounts' principals and
-    resources, not AWS service principals.
+    With ``explain`` off only the result, the stage and the statements that
+    decided it are worked out, as fast as possible: ``matched`` then holds
+    every applicable Deny, or at least one Allow from each policy type that
+    had to allow. With it on the decision also carries every Allow that
+    applied, every stage, every statement considered and why, the
+    statements that came closest, and the missing context keys.
     """
-    kind = principal.kind
-    if stage is Stage.SERVICE_CONTROL:
-        return kind not in _NO_IDENTITY_POLICIES and not principal.service_linked and not principal.management_account
-    if stage is Stage.RESOURCE_CONTROL:
-        return kind is not PrincipalKind.SERVICE and not principal.service_linked
-    if stage in (Stage.IDENTITY_BASED, Stage.PERMISSIONS_BOUNDARY, Stage.SESSION):
-        return kind not in _NO_IDENTITY_POLICIES and kind is not PrincipalKind.ROOT
-    return True
+    if explain:
+        return _evaluate_explained(request, policies)
+    applicable = applicable_stages(request.principal)
+    found: dict[Stage, Found] = {}
+    allowed_slots = set()
+    for entry in policies.plan(request.action).candidates:
+        stage = entry.stage
+        if stage not in applicable:
+            continue
+        if entry.allow and stage is not Stage.RESOURCE_BASED and entry.slot in allowed_slots:
+            continue
+        how = _applies(entry, request, policies)
+        if how is None:
+            continue
+        group = found.get(stage) or found.setdefault(stage, Found())
+        if entry.allow:
+            group.allows.append((entry, how))
+            allowed_slots.add(entry.slot)
+        else:
+            group.denies.append(entry)
+    result, stage, matched, _ = decide(request, policies, found, keep_trail=False)
+    return Decision(request, result, stage, matched, policy_types_present=policies.present)
 
 
-def _resource_ok(entry: Entry, request: Request) -> bool:
+def _resource_applies(entry: Entry, request: Request) -> bool:
     if entry.any_resource:
         return True
-    if entry.static_resources is not None:
-        return any(p.fullmatch(request.resource) for p in entry.static_resources)
+    if entry.resource_regex is not None:
+        return entry.resource_regex.fullmatch(request.resource) is not None
     return matching.check_resource(entry.statement, request.resource, request.context, entry.substitute).matched
 
 
-def _applies_fast(entry: Entry, request: Request) -> str | None:
+def _applies(entry: Entry, request: Request, policies: PolicySet) -> str | None:
     """How the statement names the principal if it applies, else ``None``; no explanation kept."""
-    if not _resource_ok(entry, request):
+    if not _resource_applies(entry, request):
         return None
     how = "direct"
     statement = entry.statement
-    if statement.principals is not None or statement.not_principals is not None:
-        check, how = matching.check_principal(statement, request.principal)
+    if entry.names_principal:
+        check, how = matching.check_principal(statement, request.principal, bool(policies.permissions_boundary))
         if not check.matched:
             return None
     if statement.conditions and not conditions.conditions_match(
@@ -82,10 +76,72 @@ def _applies_fast(entry: Entry, request: Request) -> str | None:
     return how
 
 
-def _evaluate_entry(entry: Entry, request: Request) -> tuple[StatementEvaluation, str | None]:
+@dataclass(frozen=True, slots=True)
+class _ActionVerdicts:
+    """Per action, what explanations need that the rest of the request cannot change:
+    each candidate's action verdict, and the statements the action misses by policy type."""
+
+    checks: tuple[Check, ...]
+    misses: dict[Stage, tuple[StatementEvaluation, ...]]
+    by_principal: dict[frozenset[Stage], tuple[StatementEvaluation, ...]]
+
+    def misses_for(self, applicable: frozenset[Stage]) -> tuple[StatementEvaluation, ...]:
+        """Shared, not copied: a decision's cost must not grow with statements its action misses."""
+        found = self.by_principal.get(applicable)
+        if found is None:
+            found = tuple(e for stage, evaluations in self.misses.items() if stage in applicable for e in evaluations)
+            self.by_principal[applicable] = found
+        return found
+
+
+def _action_verdicts(policies: PolicySet, plan: Plan, action: str) -> _ActionVerdicts:
+    if plan.explained is None:
+        candidates = set(plan.candidates)
+        misses: dict[Stage, list[StatementEvaluation]] = {}
+        for entry in policies.entries:
+            if entry not in candidates:
+                check = matching.check_action(entry.statement, action)
+                misses.setdefault(entry.stage, []).append(_evaluation(entry, check, None, None, (), "action"))
+        plan.explained = _ActionVerdicts(
+            tuple(matching.check_action(entry.statement, action) for entry in plan.candidates),
+            {stage: tuple(evaluations) for stage, evaluations in misses.items()},
+            {},
+        )
+    return plan.explained
+
+
+def _evaluate_explained(request: Request, policies: PolicySet) -> Decision:
+    applicable = applicable_stages(request.principal)
+    plan = policies.plan(request.action)
+    verdicts = _action_verdicts(policies, plan, request.action)
+    found: dict[Stage, Found] = {}
+    evaluations: list[StatementEvaluation] = []
+    for entry, action in zip(plan.candidates, verdicts.checks, strict=True):
+        if entry.stage not in applicable:
+            continue
+        evaluation, how = _weigh(entry, action, request, policies)
+        evaluations.append(evaluation)
+        if how is None:
+            continue
+        group = found.get(entry.stage) or found.setdefault(entry.stage, Found())
+        if entry.allow:
+            group.allows.append((entry, how))
+        else:
+            group.denies.append(entry)
+    missing = tuple(dict.fromkeys(key for e in evaluations if e.conditions for key in e.missing_keys))
+    misses = verdicts.misses_for(applicable)
+    result, stage, matched, stages = decide(request, policies, found, keep_trail=True)
+    closest = _closest(evaluations, misses) if result == IMPLICIT_DENY else ()
+    return Decision(
+        request, result, stage, matched, stages, tuple(evaluations), closest, missing, policies.present, misses
+    )
+
+
+def _weigh(
+    entry: Entry, action: Check, request: Request, policies: PolicySet
+) -> tuple[StatementEvaluation, str | None]:
     """Weigh one statement whose action matched, recording every element's verdict."""
     statement = entry.statement
-    action = matching.check_action(statement, request.action)
     resource = matching.check_resource(statement, request.resource, request.context, entry.substitute)
     principal = how = None
     results: tuple = ()
@@ -93,10 +149,9 @@ def _evaluate_entry(entry: Entry, request: Request) -> tuple[StatementEvaluation
     if not resource.matched:
         stopped = "resource"
     else:
-        if statement.principals is not None or statement.not_principals is not None:
-            principal, how = matching.check_principal(statement, request.principal)
-        else:
-            how = "direct"
+        how = "direct"
+        if entry.names_principal:
+            principal, how = matching.check_principal(statement, request.principal, bool(policies.permissions_boundary))
         if principal is not None and not principal.matched:
             stopped, how = "principal", None
         elif statement.conditions:
@@ -125,215 +180,20 @@ def _evaluation(entry: Entry, action, resource, principal, results, stopped) -> 
     )
 
 
-def _matched(entry: Entry) -> MatchedStatement:
-    policy, statement = entry.policy, entry.statement
-    return MatchedStatement(
-        policy.policy_id,
-        entry.stage.value,
-        policy.source_type,
-        statement.index,
-        statement.sid,
-        statement.effect,
-        statement.span,
+_NEARNESS = {"condition": 0, "principal": 1, "resource": 2}
+
+
+def _closest(
+    weighed: list[StatementEvaluation], misses: tuple[StatementEvaluation, ...], limit: int = 3
+) -> tuple[StatementEvaluation, ...]:
+    """The Allow statements that came nearest to applying: those stopped latest in the statement first,
+    then statements for another action."""
+    allows = sorted(
+        (e for e in weighed if e.effect == "Allow" and not e.applies), key=lambda e: _NEARNESS[e.stopped_by]
     )
-
-
-def evaluate(request: Request, policies: PolicySet, *, explain: bool = True) -> Decision:
-    """Decide ``request`` against ``policies`` the way AWS does.
-
-    With ``explain`` off only the result, the stage and the deciding
-    statements are worked out, as fast as possible; with it on the decision
-    also carries every stage, every statement considered and why, the
-    statements that came closest, and the missing context keys.
-    """
-    principal = request.principal
-    found = {stage: _Found() for stage in Stage}
-    evaluations: list[StatementEvaluation] = []
-    for entry in policies.candidates(request.action):
-        if not _stage_applies(entry.stage, principal):
-            continue
-        if explain:
-            evaluation, how = _evaluate_entry(entry, request)
-            evaluations.append(evaluation)
-        else:
-            how = _applies_fast(entry, request)
-        if how is None:
-            continue
-        if entry.allow:
-            found[entry.stage].allows.append((entry, how))
-        else:
-            found[entry.stage].denies.append(entry)
-
-    result, stage, matched, stages = _decide(request, policies, found)
-    if not explain:
-        return Decision(request, result, stage, matched, policy_types_present=policies.present)
-    considered = {(e.policy_id, e.policy_type, e.statement_index) for e in evaluations}
-    evaluations.extend(_action_misses(request, policies, considered))
-    missing = tuple(dict.fromkeys(key for e in evaluations for key in e.missing_keys))
-    closest = _closest(evaluations) if result == IMPLICIT_DENY else ()
-    return Decision(
-        request, result, stage, matched, tuple(stages), tuple(evaluations), closest, missing, policies.present
-    )
-
-
-def _action_misses(request: Request, policies: PolicySet, considered) -> list[StatementEvaluation]:
-    misses = []
-    for entry in policies.entries:
-        if not _stage_applies(entry.stage, request.principal):
-            continue
-        key = (entry.policy.policy_id, entry.stage.value, entry.statement.index)
-        if key in considered:
-            continue
-        action = matching.check_action(entry.statement, request.action)
-        misses.append(_evaluation(entry, action, None, None, (), "action"))
-    return misses
-
-
-_NEARNESS = {"condition": 0, "principal": 1, "resource": 2, "action": 3}
-
-
-def _closest(evaluations: list[StatementEvaluation], limit: int = 3) -> tuple[StatementEvaluation, ...]:
-    """The Allow statements that came nearest to applying: those stopped latest in the statement first."""
-    allows = [e for e in evaluations if e.effect == "Allow" and not e.applies]
-    allows.sort(key=lambda e: _NEARNESS[e.stopped_by or "action"])
+    for miss in misses:
+        if len(allows) >= limit:
+            break
+        if miss.effect == "Allow":
+            allows.append(miss)
     return tuple(allows[:limit])
-
-
-def _decide(request: Request, policies: PolicySet, found: dict[Stage, _Found]):
-    """Walk AWS's flowchart over what applied; returns (result, stage, matched, stage results)."""
-    principal = request.principal
-    stages: list[StageResult] = []
-
-    def finish(result: str, stage: Stage, matched_entries: list[Entry]):
-        reached = {s.stage for s in stages}
-        for later in Stage:
-            if later not in reached:
-                stages.append(StageResult(later, Outcome.NOT_REACHED, "not reached: the decision was already made"))
-        return result, stage, tuple(_matched(e) for e in matched_entries), stages
-
-    denies = [e for stage in Stage for e in found[stage].denies]
-    if denies:
-        stages.append(StageResult(Stage.EXPLICIT_DENY, Outcome.DENY, f"{len(denies)} Deny statement(s) apply"))
-        return finish(EXPLICIT_DENY, Stage.EXPLICIT_DENY, denies)
-    stages.append(StageResult(Stage.EXPLICIT_DENY, Outcome.PASS, "no Deny statement applies"))
-
-    matched: list[Entry] = []
-    for stage, levels in (
-        (Stage.RESOURCE_CONTROL, policies.resource_control),
-        (Stage.SERVICE_CONTROL, policies.service_control),
-    ):
-        if not levels or not _stage_applies(stage, principal):
-            stages.append(StageResult(stage, Outcome.NOT_APPLICABLE, _absent_reason(stage, levels, principal)))
-            continue
-        missing_levels = set(range(len(levels))) - found[stage].allowed_levels()
-        if missing_levels:
-            stages.append(StageResult(stage, Outcome.NO_ALLOW, f"no {stage.singular} allows the action"))
-            return finish(IMPLICIT_DENY, stage, [])
-        stages.append(StageResult(stage, Outcome.ALLOW, "allowed at every level of the organization"))
-        matched.extend(entry for entry, _ in found[stage].allows)
-
-    resource_allows = found[Stage.RESOURCE_BASED].allows
-    resource_grant = _resource_grant(principal, resource_allows)
-    cross_account = request.is_cross_account
-    if policies.resource is None:
-        stages.append(StageResult(Stage.RESOURCE_BASED, Outcome.NOT_APPLICABLE, "the resource has no policy"))
-    elif not resource_allows:
-        stages.append(StageResult(Stage.RESOURCE_BASED, Outcome.NO_ALLOW, "the resource-based policy does not allow"))
-    else:
-        stages.append(StageResult(Stage.RESOURCE_BASED, Outcome.ALLOW, _grant_words(resource_grant)))
-        matched.extend(entry for entry, _ in resource_allows)
-
-    needs_resource = cross_account or policies.requires_resource_allow or principal.kind in _NO_IDENTITY_POLICIES
-    if needs_resource and not resource_allows:
-        return finish(IMPLICIT_DENY, Stage.RESOURCE_BASED, [])
-    if not cross_account and resource_grant == "final":
-        return finish(ALLOWED, Stage.RESOURCE_BASED, matched)
-    if principal.kind in _NO_IDENTITY_POLICIES:
-        return finish(ALLOWED, Stage.RESOURCE_BASED, matched)
-
-    identity_allows = found[Stage.IDENTITY_BASED].allows
-    if principal.kind is PrincipalKind.ROOT:
-        stages.append(
-            StageResult(Stage.IDENTITY_BASED, Outcome.ALLOW, "the root user has complete access to its account")
-        )
-        return finish(ALLOWED, Stage.IDENTITY_BASED, matched)
-    by_resource = not cross_account and resource_grant == "bounded"
-    if identity_allows:
-        stages.append(StageResult(Stage.IDENTITY_BASED, Outcome.ALLOW, "an identity-based policy allows the action"))
-        matched.extend(entry for entry, _ in identity_allows)
-    elif by_resource:
-        stages.append(
-            StageResult(
-                Stage.IDENTITY_BASED,
-                Outcome.NO_ALLOW,
-                "no identity-based policy allows, but the resource-based policy grants it (still bounded below)",
-            )
-        )
-    else:
-        stages.append(StageResult(Stage.IDENTITY_BASED, Outcome.NO_ALLOW, "no identity-based policy allows the action"))
-        return finish(IMPLICIT_DENY, Stage.IDENTITY_BASED, [])
-
-    last = Stage.RESOURCE_BASED if by_resource and not identity_allows else Stage.IDENTITY_BASED
-    for stage, present in (
-        (Stage.PERMISSIONS_BOUNDARY, policies.permissions_boundary),
-        (Stage.SESSION, policies.session),
-    ):
-        if not present:
-            stages.append(StageResult(stage, Outcome.NOT_APPLICABLE, f"no {stage.title.lower()} is set"))
-            continue
-        allows = found[stage].allows
-        if not allows:
-            stages.append(StageResult(stage, Outcome.NO_ALLOW, f"the {stage.title.lower()} does not allow the action"))
-            return finish(IMPLICIT_DENY, stage, [])
-        stages.append(StageResult(stage, Outcome.ALLOW, f"the {stage.title.lower()} allows the action"))
-        matched.extend(entry for entry, _ in allows)
-        last = stage
-    return finish(ALLOWED, last, matched)
-
-
-def _resource_grant(principal: Principal, allows: list[tuple[Entry, str]]) -> str | None:
-    """What a same-account resource-based policy's Allow is worth for this principal.
-
-    ``"final"``: allowed outright, whatever identity policies, boundary or
-    session policies say — the policy names an IAM user, a role session or
-    a federated user session itself. ``"bounded"``: it stands in for an
-    identity-based allow but a permissions boundary and session policies
-    still limit it — the policy names the role (so every session of it).
-    ``None``: nothing granted by itself — the policy names only the
-    account, which delegates to the account's identity-based policies.
-    ("Policy evaluation for requests within a single account"; the
-    resource-based policies step of "How AWS enforcement code logic
-    evaluates requests".)
-    """
-    hows = {how for _, how in allows}
-    if not hows:
-        return None
-    kind = principal.kind
-    if kind in (PrincipalKind.USER, PrincipalKind.ROOT) and hows & {"direct", "everyone"}:
-        return "final"
-    if kind in (PrincipalKind.ROLE_SESSION, PrincipalKind.FEDERATED_USER):
-        if "direct" in hows:
-            return "final"
-        if hows & {"role", "everyone"}:
-            return "bounded"
-    if kind in _NO_IDENTITY_POLICIES and hows & {"direct", "everyone"}:
-        return "final"
-    return None
-
-
-def _grant_words(grant: str | None) -> str:
-    return {
-        "final": "the resource-based policy allows this principal by name",
-        "bounded": "the resource-based policy allows the role; a boundary or session policy can still limit it",
-        None: "the resource-based policy allows the principal's account, which leaves it to identity-based policies",
-    }[grant]
-
-
-def _absent_reason(stage: Stage, levels, principal: Principal) -> str:
-    if not levels:
-        return f"no {stage.title.lower()} apply"
-    if principal.service_linked:
-        return f"{stage.title} do not restrict service-linked roles"
-    if principal.management_account:
-        return f"{stage.title} do not restrict the management account"
-    return f"{stage.title} do not restrict this kind of principal"

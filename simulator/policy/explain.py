@@ -140,7 +140,7 @@ def trace(decision: Decision) -> dict[str, Any]:
             }
             for m in decision.matched
         ],
-        "statements": [evaluation_dict(e) for e in decision.evaluations],
+        "statements": [evaluation_dict(e) for e in decision.considered],
         "closest": [why_not(e) for e in decision.closest],
         "missingContextValues": list(decision.missing_context_values),
     }

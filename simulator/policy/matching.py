@@ -117,6 +117,10 @@ def principal_entry_matches(entry: PrincipalEntry, principal: Principal, *, nega
             return None
         account = _account_of(value)
         if account is not None:
+            if negated:
+                # NotPrincipal compares literally: the account ARN stands for the account
+                # principal (its root user), not for every identity in it.
+                return "account" if account == principal.account and principal.kind is PrincipalKind.ROOT else None
             return "account" if account == principal.account else None
         if value == principal.arn:
             return "direct"
@@ -130,8 +134,13 @@ def principal_entry_matches(entry: PrincipalEntry, principal: Principal, *, nega
     return None
 
 
-def check_principal(statement: Statement, principal: Principal) -> tuple[Check, str | None]:
-    """Whether the statement's Principal/NotPrincipal covers ``principal``, and how it names it."""
+def check_principal(statement: Statement, principal: Principal, bounded: bool = False) -> tuple[Check, str | None]:
+    """Whether the statement's Principal/NotPrincipal covers ``principal``, and how it names it.
+
+    ``bounded`` says the principal has a permissions boundary: a Deny with
+    NotPrincipal then denies it whatever NotPrincipal lists ("AWS JSON policy
+    elements: NotPrincipal").
+    """
     if statement.principals is not None:
         for entry in statement.principals:
             how = principal_entry_matches(entry, principal)
@@ -140,6 +149,10 @@ def check_principal(statement: Statement, principal: Principal) -> tuple[Check, 
         named = _listed([_entry_text(e) for e in statement.principals])
         return Check(False, f"{principal.arn} is not named in Principal ({named})"), None
     if statement.not_principals is not None:
+        if bounded and statement.effect == "Deny":
+            return Check(
+                True, "a Deny with NotPrincipal always covers a principal with a permissions boundary"
+            ), "everyone"
         for entry in statement.not_principals:
             if principal_entry_matches(entry, principal, negated=True):
                 return Check(

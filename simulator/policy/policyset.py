@@ -15,15 +15,20 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .decision import Stage
+from .decision import MatchedStatement, Stage
 from .matching import action_pattern_matches, service_of
 from .model import Policy, PolicyType, Statement
-from .wildcards import has_wildcard, pattern_regex
+from .wildcards import alternation_regex, has_wildcard
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Entry:
-    """One statement ready for matching, with what can be worked out in advance."""
+    """One statement ready for matching, with what can be worked out in advance.
+
+    ``slot`` names the (stage, level) the statement belongs to: one Allow per
+    slot is enough for the fast path. ``resource_regex`` matches every
+    Resource pattern at once when none holds a policy variable.
+    """
 
     order: int
     policy: Policy
@@ -33,7 +38,10 @@ class Entry:
     allow: bool
     substitute: bool
     any_resource: bool
-    static_resources: tuple[re.Pattern[str], ...] | None
+    resource_regex: re.Pattern[str] | None
+    names_principal: bool
+    matched: MatchedStatement
+    slot: tuple[Stage, int]
 
     def action_matches(self, action: str) -> bool:
         statement = self.statement
@@ -48,10 +56,45 @@ def _entry(order: int, policy: Policy, statement: Statement, stage: Stage, level
     any_resource = (resources is None and statement.not_resources is None) or (
         resources is not None and "*" in resources
     )
-    static = None
-    if resources is not None and not (substitute and any("${" in r for r in resources)):
-        static = tuple(pattern_regex(r) if has_wildcard(r) else re.compile(re.escape(r)) for r in resources)
-    return Entry(order, policy, statement, stage, level, statement.effect == "Allow", substitute, any_resource, static)
+    regex = None
+    if resources is not None and not any_resource and not (substitute and any("${" in r for r in resources)):
+        regex = alternation_regex(resources)
+    matched = MatchedStatement(
+        policy.policy_id,
+        stage.value,
+        policy.source_type,
+        statement.index,
+        statement.sid,
+        statement.effect,
+        statement.span,
+    )
+    return Entry(
+        order,
+        policy,
+        statement,
+        stage,
+        level,
+        statement.effect == "Allow",
+        substitute,
+        any_resource,
+        regex,
+        statement.principals is not None or statement.not_principals is not None,
+        matched,
+        (stage, level),
+    )
+
+
+@dataclass(slots=True, eq=False)
+class Plan:
+    """What one action needs from a policy set: the statements whose Action covers it.
+
+    ``explained`` is filled by the first explained evaluation of the action
+    with what does not depend on the rest of the request (each candidate's
+    action verdict and the statements the action misses).
+    """
+
+    candidates: tuple[Entry, ...]
+    explained: object = None
 
 
 def _services(statement: Statement) -> tuple[str, ...] | None:
@@ -115,7 +158,7 @@ class PolicySet:
             else:
                 for service in dict.fromkeys(services):
                     self._by_service.setdefault(service, []).append(entry)
-        self._plans: dict[str, tuple[Entry, ...]] = {}
+        self._plans: dict[str, Plan] = {}
 
     @property
     def requires_resource_allow(self) -> bool:
@@ -138,14 +181,14 @@ class PolicySet:
                     yield _entry(order, policy, statement, stage, level)
                     order += 1
 
-    def candidates(self, action: str) -> tuple[Entry, ...]:
+    def plan(self, action: str) -> Plan:
         """The statements whose Action (or NotAction) covers ``action``, in evaluation order."""
-        key = action.lower()
-        plan = self._plans.get(key)
+        plan = self._plans.get(action)
         if plan is None:
+            key = action.lower()
             pool = self._by_service.get(service_of(key), []) + self._any_service
-            plan = tuple(sorted((e for e in pool if e.action_matches(key)), key=lambda e: e.order))
+            plan = Plan(tuple(sorted((e for e in pool if e.action_matches(key)), key=lambda e: e.order)))
             if len(self._plans) > 4096:
                 self._plans.clear()
-            self._plans[key] = plan
+            self._plans[action] = plan
         return plan

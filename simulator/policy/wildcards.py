@@ -38,5 +38,11 @@ def pattern_regex(pattern: str, ignore_case: bool = False) -> re.Pattern[str]:
     return _compile(((pattern, True),), ignore_case)
 
 
+@lru_cache(maxsize=16384)
+def alternation_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex matching a string against any of several patterns written in a policy."""
+    return re.compile("|".join(f"(?:{_translate(p)})" for p in patterns), re.DOTALL)
+
+
 def has_wildcard(text: str) -> bool:
     return "*" in text or "?" in text
