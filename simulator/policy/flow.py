@@ -93,18 +93,15 @@ def _walk(request: Request, policies: PolicySet, found: dict[Stage, Found], trai
     def of(stage: Stage) -> Found:
         return found.get(stage, _NOTHING)
 
-    denies = sorted((e for group in found.values() for e in group.denies), key=lambda e: e.order)
-    if denies:
+    if any(group.denies for group in found.values()):
+        denies = sorted((e for group in found.values() for e in group.denies), key=lambda e: e.order)
         trail.note(Stage.EXPLICIT_DENY, Outcome.DENY, f"{len(denies)} Deny statement(s) apply")
         return EXPLICIT_DENY, Stage.EXPLICIT_DENY, denies
     trail.note(Stage.EXPLICIT_DENY, Outcome.PASS, "no Deny statement applies")
 
     applicable = applicable_stages(principal)
     matched: list[Entry] = []
-    for stage, levels in (
-        (Stage.RESOURCE_CONTROL, policies.resource_control),
-        (Stage.SERVICE_CONTROL, policies.service_control),
-    ):
+    for stage, levels in policies.organization_levels:
         if not levels or stage not in applicable:
             if trail.keeping:
                 trail.note(stage, Outcome.NOT_APPLICABLE, _absent_reason(stage, levels, principal))

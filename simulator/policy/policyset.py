@@ -136,6 +136,10 @@ class PolicySet:
         self.session = tuple(session)
         self.service_control = tuple(tuple(level) for level in service_control)
         self.resource_control = tuple(tuple(level) for level in resource_control)
+        self.organization_levels = (
+            (Stage.RESOURCE_CONTROL, self.resource_control),
+            (Stage.SERVICE_CONTROL, self.service_control),
+        )
         self.present = frozenset(
             stage
             for stage, present in (
