@@ -46,6 +46,7 @@ _CONTEXT_TYPES = {
     "date",
     "dateList",
 }
+_TYPE_NAMES = {list: "list", str: "string", int: "integer"}
 _DEFAULT_ACCOUNT = "123456789012"
 _RESTRICTIVENESS = {ALLOWED: 0, IMPLICIT_DENY: 1, EXPLICIT_DENY: 2}
 
@@ -68,7 +69,9 @@ def _check_shape(data: Any) -> None:
         raise SimulationInputError(f"unknown parameter(s): {', '.join(unknown)}; valid: {', '.join(_KNOWN_KEYS)}")
     for key, kind in _KNOWN_KEYS.items():
         if key in data and (not isinstance(data[key], kind) or isinstance(data[key], bool)):
-            raise SimulationInputError(f"{key} must be a JSON {kind.__name__.replace('str', 'string')}")
+            raise SimulationInputError(f"{key} must be a JSON {_TYPE_NAMES[kind]}")
+    if "MaxItems" in data and not 1 <= data["MaxItems"] <= 1000:
+        raise SimulationInputError("MaxItems must be between 1 and 1000")
     for key in ("PolicyInputList", "ActionNames"):
         if not data.get(key):
             raise SimulationInputError(f"{key} is required and must not be empty")
@@ -93,10 +96,10 @@ def _context(entries: list[Any]) -> dict[str, list[str]]:
         name = entry.get("ContextKeyName")
         if not isinstance(name, str) or not name:
             raise SimulationInputError(f"{where}.ContextKeyName must be a non-empty string")
-        kind = entry.get("ContextKeyType")
+        values = _require_strings(f"{where}.ContextKeyValues", entry.get("ContextKeyValues"))
+        kind = entry.get("ContextKeyType", "stringList" if len(values) > 1 else "string")
         if kind not in _CONTEXT_TYPES:
             raise SimulationInputError(f"{where}.ContextKeyType must be one of {', '.join(sorted(_CONTEXT_TYPES))}")
-        values = _require_strings(f"{where}.ContextKeyValues", entry.get("ContextKeyValues"))
         if not kind.endswith("List") and len(values) > 1:
             raise SimulationInputError(f"{where}: a {kind} key takes one value; use {kind}List for several")
         context[name] = values
@@ -150,21 +153,23 @@ def _parse_all(texts: list[str], label: str, policy_type: PolicyType) -> list[Po
     ]
 
 
-def _statements(decision: Decision) -> list[dict[str, Any]]:
+def _statements(decisions: list[Decision]) -> list[dict[str, Any]]:
+    """AWS's Statement entries for the statements that decided, each listed once."""
     seen, statements = set(), []
-    for m in decision.matched:
-        key = (m.policy_id, m.statement_index)
-        if key in seen:
-            continue
-        seen.add(key)
-        statements.append(
-            {
-                "SourcePolicyId": m.policy_id,
-                "SourcePolicyType": m.source_type,
-                "StartPosition": {"Line": m.span.start.line, "Column": m.span.start.column},
-                "EndPosition": {"Line": m.span.end.line, "Column": m.span.end.column},
-            }
-        )
+    for decision in decisions:
+        for m in decision.matched:
+            key = (m.policy_id, m.statement_index)
+            if key in seen:
+                continue
+            seen.add(key)
+            statements.append(
+                {
+                    "SourcePolicyId": m.policy_id,
+                    "SourcePolicyType": m.source_type,
+                    "StartPosition": {"Line": m.span.start.line, "Column": m.span.start.column},
+                    "EndPosition": {"Line": m.span.end.line, "Column": m.span.end.column},
+                }
+            )
     return statements
 
 
@@ -242,14 +247,14 @@ def _result(action: str, per_resource: list[tuple[str, Decision]], boundary: boo
         "EvalActionName": action,
         "EvalResourceName": first_resource if len(per_resource) == 1 else "*",
         "EvalDecision": worst,
-        "MatchedStatements": [s for d in deciding for s in _statements(d)],
+        "MatchedStatements": _statements(deciding),
         "MissingContextValues": missing,
         **_details(first, first_resource, boundary),
         "ResourceSpecificResults": [
             {
                 "EvalResourceName": resource,
                 "EvalResourceDecision": decision.result,
-                "MatchedStatements": _statements(decision),
+                "MatchedStatements": _statements([decision]),
                 "MissingContextValues": list(decision.missing_context_values),
                 **_details(decision, resource, boundary),
                 "Explanation": explain.trace(decision),

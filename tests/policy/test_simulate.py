@@ -171,3 +171,26 @@ def test_bad_input_is_refused_with_a_clear_message(data, words):
     with pytest.raises(SimulationInputError) as caught:
         simulate_custom_policy(data)
     assert words in str(caught.value)
+
+
+def test_max_items_must_be_within_aws_bounds():
+    """IAM API Reference, SimulateCustomPolicy: MaxItems is 1 to 1000."""
+    with pytest.raises(SimulationInputError, match="between 1 and 1000"):
+        simulate_custom_policy({"PolicyInputList": [READ_REPORTS], "ActionNames": ["s3:GetObject"], "MaxItems": 0})
+
+
+def test_context_key_type_may_be_left_out():
+    """IAM API Reference, ContextEntry: every member is optional; a value list without a type reads as strings."""
+    policy = doc(
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:PrincipalTag/team": "data"}},
+        }
+    )
+    entry = {"ContextKeyName": "aws:PrincipalTag/team", "ContextKeyValues": ["data"]}
+    response = simulate_custom_policy(
+        {"PolicyInputList": [policy], "ActionNames": ["s3:GetObject"], "ContextEntries": [entry]}
+    )
+    assert response["EvaluationResults"][0]["EvalDecision"] == "allowed"

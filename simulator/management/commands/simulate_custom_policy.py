@@ -13,6 +13,8 @@ BAD_INPUT = 2
 
 
 class Command(BaseCommand):
+    # The command reads no models: skipping system checks saves most of its start-up.
+    requires_system_checks = []
     help = (
         "Simulate identity-based policies (and optionally a permissions boundary and a resource policy) "
         "for a list of actions and resources, like `aws iam simulate-custom-policy`, with every decision explained."
@@ -44,8 +46,12 @@ class Command(BaseCommand):
             text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
         except OSError as error:
             raise CommandError(f"cannot read {source}: {error.strerror}", returncode=BAD_INPUT) from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{source} is not UTF-8 text", returncode=BAD_INPUT) from None
         try:
             return json.loads(text)
+        except RecursionError:
+            raise CommandError(f"{source} nests too deeply to be a simulation input", returncode=BAD_INPUT) from None
         except json.JSONDecodeError as error:
             raise CommandError(
                 f"{source} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}", returncode=BAD_INPUT
