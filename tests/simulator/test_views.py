@@ -35,3 +35,12 @@ def test_only_healthz_is_exempt_from_the_https_redirect(client: Client, settings
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/").status_code == 301
     assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_home_page_example_is_decided_by_the_engine(client: Client) -> None:
+    assertContains(
+        client.get("/"),
+        "User: arn:aws:iam::123456789012:user/ana is not authorized to perform: s3:DeleteObject on resource: "
+        "arn:aws:s3:::reports/q3.csv because no identity-based policy allows the s3:DeleteObject action.",
+    )
