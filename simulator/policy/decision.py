@@ -103,15 +103,12 @@ class StatementEvaluation:
     conditions: tuple[ConditionResult, ...]
     applies: bool
     stopped_by: str | None
-
-    @property
-    def label(self) -> str:
-        number = f"statement {self.statement_index + 1}"
-        return f"{number} (Sid {self.sid!r})" if self.sid else number
+    missing_variables: tuple[str, ...] = ()
 
     @property
     def missing_keys(self) -> tuple[str, ...]:
-        return tuple(result.key for result in self.conditions if result.missing)
+        """Context keys the statement needed and the request lacked: condition keys and policy variables."""
+        return tuple(result.key for result in self.conditions if result.missing) + self.missing_variables
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,9 @@ explained one records every element's verdict for every statement.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from . import conditions, matching
+from . import conditions, matching, variables
 from .decision import IMPLICIT_DENY, Decision, Stage, StatementEvaluation
 from .flow import Found, applicable_stages, decide
 from .matching import Check
@@ -128,7 +128,7 @@ def _evaluate_explained(request: Request, policies: PolicySet) -> Decision:
             group.allows.append((entry, how))
         else:
             group.denies.append(entry)
-    missing = tuple(dict.fromkeys(key for e in evaluations if e.conditions for key in e.missing_keys))
+    missing = tuple(dict.fromkeys(key for e in evaluations for key in e.missing_keys))
     misses = verdicts.misses_for(applicable)
     result, stage, matched, stages = decide(request, policies, found, keep_trail=True)
     closest = _closest(evaluations, misses) if result == IMPLICIT_DENY else ()
@@ -158,7 +158,11 @@ def _weigh(
             ok, results = conditions.evaluate_conditions(statement.conditions, request.context, entry.substitute)
             if not ok:
                 stopped, how = "condition", None
-    return _evaluation(entry, action, resource, principal, results, stopped), how
+    evaluation = _evaluation(entry, action, resource, principal, results, stopped)
+    if entry.variable_texts:
+        unresolved = (key for text in entry.variable_texts for key in variables.unresolved(text, request.context))
+        evaluation = replace(evaluation, missing_variables=tuple(dict.fromkeys(unresolved)))
+    return evaluation, how
 
 
 def _evaluation(entry: Entry, action, resource, principal, results, stopped) -> StatementEvaluation:

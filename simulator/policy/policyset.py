@@ -42,6 +42,7 @@ class Entry:
     names_principal: bool
     matched: MatchedStatement
     slot: tuple[Stage, int]
+    variable_texts: tuple[str, ...]
 
     def action_matches(self, action: str) -> bool:
         statement = self.statement
@@ -81,7 +82,15 @@ def _entry(order: int, policy: Policy, statement: Statement, stage: Stage, level
         statement.principals is not None or statement.not_principals is not None,
         matched,
         (stage, level),
+        _variable_texts(statement) if substitute else (),
     )
+
+
+def _variable_texts(statement: Statement) -> tuple[str, ...]:
+    """The Resource patterns and condition values that hold policy variables."""
+    texts = [*(statement.resources or ()), *(statement.not_resources or ())]
+    texts += [value for condition in statement.conditions for value in condition.values]
+    return tuple(text for text in texts if "${" in text)
 
 
 @dataclass(slots=True, eq=False)

@@ -217,7 +217,10 @@ def simulate_custom_policy(data: Mapping[str, Any]) -> dict[str, Any]:
         )
     owner = _account_of(data["ResourceOwner"]) if "ResourceOwner" in data else None
     principal = _caller(data.get("CallerArn"), owner or _DEFAULT_ACCOUNT)
-    context = {**_principal_context(principal), **context_entries}
+    # Without a CallerArn there is no caller to read aws:username and friends from:
+    # a policy that needs them reports them missing, as AWS's simulator does.
+    caller_keys = _principal_context(principal) if "CallerArn" in data else {}
+    context = {**caller_keys, **context_entries}
     policies = PolicySet(identity, resource=resource_policy, permissions_boundary=boundary)
     resources = data.get("ResourceArns") or ["*"]
 

@@ -35,6 +35,7 @@ _SPECIAL = {"*": "*", "?": "?", "$": "$"}
 class _Reference:
     key: str
     default: str | None
+    written: str
 
 
 _Part = Piece | _Reference
@@ -51,8 +52,9 @@ def _reference_or_literal(inner: str) -> _Part:
         return (_SPECIAL[inner], False)
     defaulted = _WITH_DEFAULT.fullmatch(inner.strip())
     if defaulted:
-        return _Reference(defaulted["key"].strip().lower(), defaulted["default"])
-    return _Reference(inner.strip().lower(), None)
+        key = defaulted["key"].strip()
+        return _Reference(key.lower(), defaulted["default"], key)
+    return _Reference(inner.strip().lower(), None, inner.strip())
 
 
 @lru_cache(maxsize=16384)
@@ -121,3 +123,12 @@ def referenced_keys(text: str) -> tuple[str, ...]:
     """The lower-cased context keys that ``text`` uses as variables, each once, in order."""
     keys = (part.key for part in _template(text).parts if isinstance(part, _Reference))
     return tuple(dict.fromkeys(keys))
+
+
+def unresolved(text: str, context: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The context keys, as written, whose missing value leaves ``text`` unresolved (no default to fall back on).
+
+    AWS's simulator lists them among a decision's missing context values.
+    """
+    parts = _template(text).parts
+    return tuple(p.written for p in parts if isinstance(p, _Reference) and _value(p, context) is None)

@@ -147,3 +147,19 @@ def test_condition_results_carry_operator_values_and_outcome():
     assert (result.operator, result.key, result.matched) == ("IpAddress", "aws:SourceIp", False)
     assert result.policy_values == ("192.0.2.0/24", "203.0.113.0/24")
     assert result.request_values == ("198.51.100.1",)
+
+
+@pytest.mark.parametrize(
+    "resource_pattern, context, missing",
+    [
+        ("arn:aws:s3:::home/${aws:username}/*", {}, ("aws:username",)),
+        ("arn:aws:s3:::home/${aws:username}/*", {"aws:username": "alice"}, ()),
+        ("arn:aws:s3:::t/${aws:PrincipalTag/team, 'none'}/*", {}, ()),
+    ],
+)
+def test_policy_variables_without_a_value_are_missing_context_values(resource_pattern, context, missing):
+    """IAM API Reference, EvaluationResult: MissingContextValues lists keys the policies need and the request
+    lacks; "Policy variables" — a variable with no value (and no default) leaves its statement unmatched."""
+    identity = [policy(allow("s3:GetObject", resource_pattern))]
+    decision = decide(user(), "s3:GetObject", "arn:aws:s3:::home/alice/a.txt", context=context, identity=identity)
+    assert decision.missing_context_values == missing

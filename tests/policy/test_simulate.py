@@ -194,3 +194,12 @@ def test_context_key_type_may_be_left_out():
         {"PolicyInputList": [policy], "ActionNames": ["s3:GetObject"], "ContextEntries": [entry]}
     )
     assert response["EvaluationResults"][0]["EvalDecision"] == "allowed"
+
+
+def test_without_a_caller_arn_aws_username_is_a_missing_context_value():
+    policy = doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:username}/*"})
+    response = simulate_custom_policy(
+        {"PolicyInputList": [policy], "ActionNames": ["s3:GetObject"], "ResourceArns": ["arn:aws:s3:::home/alice/a"]}
+    )
+    (result,) = response["EvaluationResults"]
+    assert (result["EvalDecision"], result["MissingContextValues"]) == ("implicitDeny", ["aws:username"])
