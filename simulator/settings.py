@@ -5,6 +5,7 @@ DJANGO_SECRET_KEY            required unless DEBUG is on (a development key is u
 DJANGO_ALLOWED_HOSTS         comma-separated host names.
 DJANGO_SECURE_SSL_REDIRECT   "0" to serve production settings over plain HTTP (tests, benchmarks).
 DATABASE_URL                 e.g. postgres://user:password@host:5432/name; SQLite (db.sqlite3) when unset.
+DJANGO_DEMO                  "1" to list the seed_demo people and their password on the sign-in page; follows DEBUG.
 """
 
 import os
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "csp",
     # An app too, for its management commands (simulate_custom_policy).
     "simulator",
+    "simulator.people",
+    "simulator.sandbox",
     "lessons",
 ]
 
@@ -111,6 +114,15 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sign-in throttling counts failures in the cache. LocMemCache is per process: with several worker
+# processes, point this at a shared cache (Redis, the database) or each one keeps its own count.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+LOGIN_URL = "people:sign_in"
+LOGIN_REDIRECT_URL = "home"
+# Demo mode shows the demo people's shared password on the sign-in page (see `manage.py seed_demo`).
+DEMO_MODE = env_bool("DJANGO_DEMO", default=DEBUG)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

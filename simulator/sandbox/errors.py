@@ -1,0 +1,46 @@
+"""Errors in AWS's own terms, so every front door (pages, API) can show the same code and message."""
+
+from __future__ import annotations
+
+from simulator.policy.decision import Decision
+
+
+class AwsError(Exception):
+    """An AWS error response: its code, its message and the HTTP status AWS answers with."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class AccessDenied(AwsError):
+    """The acting identity may not do this; ``decision`` says why."""
+
+    def __init__(self, decision: Decision, sentence: str) -> None:
+        super().__init__("AccessDenied", sentence, 403)
+        self.decision = decision
+
+
+def entity_already_exists(kind: str, name: str) -> AwsError:
+    return AwsError("EntityAlreadyExists", f"{kind} with name {name} already exists.", 409)
+
+
+def no_such_entity(kind: str, name: str) -> AwsError:
+    return AwsError("NoSuchEntity", f"The {kind.lower()} with name {name} cannot be found.", 404)
+
+
+def limit_exceeded(message: str) -> AwsError:
+    return AwsError("LimitExceeded", message, 409)
+
+
+def delete_conflict(message: str) -> AwsError:
+    return AwsError("DeleteConflict", message, 409)
+
+
+def validation_error(message: str) -> AwsError:
+    return AwsError("ValidationError", message)

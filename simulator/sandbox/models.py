@@ -1,0 +1,259 @@
+"""A sandbox is a learner's simulated AWS: one or more accounts and the IAM entities in them.
+
+Names of IAM entities are unique within an account regardless of case, as in
+IAM ("IAM object quotas": names are not distinguished by case), hence the
+constraints on ``Lower("name")``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models.functions import Lower
+
+from . import identifiers
+
+
+class SandboxQuerySet(models.QuerySet):
+    def for_user(self, user) -> SandboxQuerySet:
+        """Every query for sandboxes starts here: a learner sees only their own."""
+        return self.filter(owner=user)
+
+    def create_with_account(self, owner, name: str = "Playground") -> Sandbox:
+        """A new sandbox holding one fresh account, written together or not at all."""
+        with transaction.atomic():
+            sandbox = self.create(owner=owner, name=name)
+            Account.objects.create(sandbox=sandbox)
+        return sandbox
+
+
+class Sandbox(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sandboxes")
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SandboxQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Account(models.Model):
+    """A simulated AWS account: its id, alias and root user."""
+
+    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="accounts")
+    account_id = models.CharField(max_length=12, unique=True, default=identifiers.new_account_id)
+    alias = models.CharField(max_length=63, blank=True)
+    root_email = models.EmailField(blank=True)
+    root_mfa_enabled = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.alias or self.account_id
+
+    @property
+    def root_arn(self) -> str:
+        return f"arn:aws:iam::{self.account_id}:root"
+
+
+class Entity(models.Model):
+    """What IAM users, groups and roles share: a name and path unique in their account, an ARN.
+
+    Each subclass declares its own ``account`` foreign key, for its reverse name.
+    """
+
+    arn_kind = ""
+    id_prefix = ""
+
+    name = models.CharField(max_length=128)
+    path = models.CharField(max_length=512, default="/")
+    unique_id = models.CharField(max_length=21, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.unique_id:
+            self.unique_id = identifiers.new_unique_id(self.id_prefix)
+        super().save(*args, **kwargs)
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:iam::{self.account.account_id}:{self.arn_kind}{self.path}{self.name}"
+
+
+def _unique_name_in_account(model: str) -> list[models.UniqueConstraint]:
+    return [models.UniqueConstraint("account", Lower("name"), name=f"sandbox_{model}_unique_name")]
+
+
+class ManagedPolicy(models.Model):
+    """A managed policy: AWS managed when ``account`` is empty (read-only), else customer managed.
+
+    Its document lives in its versions; exactly one is the default.
+    """
+
+    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.CASCADE, related_name="policies")
+    name = models.CharField(max_length=128)
+    path = models.CharField(max_length=512, default="/")
+    description = models.CharField(max_length=1000, blank=True)
+    unique_id = models.CharField(max_length=21, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint("account", Lower("name"), name="sandbox_policy_unique_name"),
+            models.UniqueConstraint(
+                Lower("name"), condition=models.Q(account__isnull=True), name="sandbox_aws_policy_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.unique_id:
+            self.unique_id = identifiers.new_unique_id(identifiers.POLICY_PREFIX)
+        super().save(*args, **kwargs)
+
+    @property
+    def aws_managed(self) -> bool:
+        return self.account_id is None
+
+    @property
+    def arn(self) -> str:
+        owner = "aws" if self.aws_managed else self.account.account_id
+        return f"arn:aws:iam::{owner}:policy{self.path}{self.name}"
+
+
+class PolicyVersion(models.Model):
+    policy = models.ForeignKey(ManagedPolicy, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    document = models.TextField()
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint("policy", "number", name="sandbox_policy_version_unique_number"),
+            models.UniqueConstraint(
+                "policy", condition=models.Q(is_default=True), name="sandbox_policy_one_default_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.version_id
+
+    @property
+    def version_id(self) -> str:
+        return f"v{self.number}"
+
+
+class IamUser(Entity):
+    arn_kind = "user"
+    id_prefix = identifiers.USER_PREFIX
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="users")
+    managed_policies = models.ManyToManyField(ManagedPolicy, blank=True, related_name="users")
+    permissions_boundary = models.ForeignKey(
+        ManagedPolicy, null=True, blank=True, on_delete=models.PROTECT, related_name="bounded_users"
+    )
+
+    class Meta(Entity.Meta):
+        constraints = _unique_name_in_account("user")
+
+
+class Group(Entity):
+    arn_kind = "group"
+    id_prefix = identifiers.GROUP_PREFIX
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="groups")
+    members = models.ManyToManyField(IamUser, blank=True, related_name="groups")
+    managed_policies = models.ManyToManyField(ManagedPolicy, blank=True, related_name="groups")
+
+    class Meta(Entity.Meta):
+        constraints = _unique_name_in_account("group")
+
+
+class Role(Entity):
+    arn_kind = "role"
+    id_prefix = identifiers.ROLE_PREFIX
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="roles")
+    trust_policy = models.TextField()
+    description = models.CharField(max_length=1000, blank=True)
+    max_session_duration = models.PositiveIntegerField(default=3600)
+    managed_policies = models.ManyToManyField(ManagedPolicy, blank=True, related_name="roles")
+    permissions_boundary = models.ForeignKey(
+        ManagedPolicy, null=True, blank=True, on_delete=models.PROTECT, related_name="bounded_roles"
+    )
+
+    class Meta(Entity.Meta):
+        constraints = _unique_name_in_account("role")
+
+
+class InlinePolicy(models.Model):
+    """A policy embedded in exactly one user, group or role."""
+
+    name = models.CharField(max_length=128)
+    document = models.TextField()
+
+    class Meta:
+        abstract = True
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserPolicy(InlinePolicy):
+    user = models.ForeignKey(IamUser, on_delete=models.CASCADE, related_name="inline_policies")
+
+    class Meta(InlinePolicy.Meta):
+        constraints = [models.UniqueConstraint("user", "name", name="sandbox_user_policy_unique_name")]
+
+
+class GroupPolicy(InlinePolicy):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="inline_policies")
+
+    class Meta(InlinePolicy.Meta):
+        constraints = [models.UniqueConstraint("group", "name", name="sandbox_group_policy_unique_name")]
+
+
+class RolePolicy(InlinePolicy):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="inline_policies")
+
+    class Meta(InlinePolicy.Meta):
+        constraints = [models.UniqueConstraint("role", "name", name="sandbox_role_policy_unique_name")]
+
+
+class DecisionRecord(models.Model):
+    """One decision the sandbox made, kept with its whole explanation (the decision log)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="decisions")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    principal_arn = models.CharField(max_length=2048)
+    action = models.CharField(max_length=128)
+    resource = models.CharField(max_length=2048)
+    result = models.CharField(max_length=16)
+    sentence = models.TextField()
+    trace = models.JSONField()
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        indexes = [models.Index(fields=["account", "-decided_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.result}: {self.principal_arn} {self.action} {self.resource}"
