@@ -21,3 +21,13 @@ WHITENOISE_AUTOREFRESH = True
 
 # The real hasher is slow on purpose; tests create users by the dozen.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# An in-memory SQLite database locks whole tables between connections; the concurrency tests need
+# the real thing (a file in WAL mode), one per test process so parallel runs never share it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+    from pathlib import Path
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"iam-sandbox-tests-{os.getpid()}.sqlite3")
+    }
