@@ -330,6 +330,10 @@ class _PolicyParser(Reader):
             )
 
     def resource(self, resource: str, node: Node, element: str) -> None:
+        # API Gateway resource policies may write "execute-api:/stage/GET/path", which API Gateway expands
+        # to the API's ARN when it saves the policy ("API Gateway resource policy examples").
+        if self.type == PolicyType.RESOURCE and resource.startswith("execute-api:/"):
+            return
         if resource != "*" and not (resource.startswith("arn:") and resource.count(":") >= 5):
             self.error(
                 element,

@@ -47,6 +47,16 @@ _CONTEXT_TYPES = {
     "dateList",
 }
 _TYPE_NAMES = {list: "list", str: "string", int: "integer"}
+# SimulateCustomPolicy, ResourceHandlingOption: the EC2 scenarios the simulator knows (the two EC2-Classic
+# ones appear in older versions of the reference).
+_RESOURCE_HANDLING_OPTIONS = (
+    "EC2-VPC-InstanceStore",
+    "EC2-VPC-InstanceStore-Subnet",
+    "EC2-VPC-EBS",
+    "EC2-VPC-EBS-Subnet",
+    "EC2-Classic-InstanceStore",
+    "EC2-Classic-EBS",
+)
 _DEFAULT_ACCOUNT = "123456789012"
 _RESTRICTIVENESS = {ALLOWED: 0, IMPLICIT_DENY: 1, EXPLICIT_DENY: 2}
 
@@ -78,6 +88,12 @@ def _check_shape(data: Any) -> None:
     for key in ("PolicyInputList", "PermissionsBoundaryPolicyInputList", "ActionNames", "ResourceArns"):
         if key in data:
             _require_strings(key, data[key])
+    option = data.get("ResourceHandlingOption")
+    if option is not None and option not in _RESOURCE_HANDLING_OPTIONS:
+        raise SimulationInputError(
+            f"ResourceHandlingOption {option!r} is not a simulation scenario; use one of "
+            + ", ".join(_RESOURCE_HANDLING_OPTIONS)
+        )
     if "ResourcePolicy" in data and "CallerArn" not in data:
         raise SimulationInputError(
             "CallerArn is required when ResourcePolicy is given: the policy's Principal needs a caller"
@@ -116,34 +132,29 @@ def _account_of(owner: str) -> str:
 
 
 def _caller(arn: str | None, fallback_account: str) -> Principal:
+    """The simulated caller: SimulateCustomPolicy takes only an IAM user's ARN as CallerArn, never an
+    assumed role, a federated user or a service principal (IAM API Reference, SimulateCustomPolicy)."""
     if arn is None:
         return Principal(f"arn:aws:iam::{fallback_account}:user/SimulatedCaller", PrincipalKind.USER, fallback_account)
     parts = arn.split(":", 5)
     if len(parts) != 6 or parts[0] != "arn" or not parts[4].isdigit():
         raise SimulationInputError(f"CallerArn {arn!r} is not an IAM ARN")
-    account, resource = parts[4], parts[5]
-    if parts[2] == "iam" and resource == "root":
-        return Principal(arn, PrincipalKind.ROOT, account)
-    if parts[2] == "iam" and resource.startswith("user/"):
-        return Principal(arn, PrincipalKind.USER, account)
-    if parts[2] == "sts" and resource.startswith("assumed-role/"):
-        role = resource.split("/")[1]
-        return Principal(arn, PrincipalKind.ROLE_SESSION, account, role_arn=f"arn:aws:iam::{account}:role/{role}")
-    raise SimulationInputError(f"CallerArn {arn!r} must be an IAM user ARN (or root, or an assumed-role session)")
+    if parts[2] != "iam" or not parts[5].startswith("user/"):
+        raise SimulationInputError(
+            f"CallerArn {arn!r} must be an IAM user ARN such as arn:aws:iam::123456789012:user/alice; "
+            "the simulator cannot act as the root user, an assumed role, a federated user or a service"
+        )
+    return Principal(arn, PrincipalKind.USER, parts[4])
 
 
 def _principal_context(principal: Principal) -> dict[str, list[str]]:
-    """The global keys AWS fills in from the caller itself ("AWS global condition context keys")."""
-    context = {
-        "aws:PrincipalArn": [principal.arn if principal.role_arn is None else principal.role_arn],
+    """The global keys AWS fills in from the caller, an IAM user ("AWS global condition context keys")."""
+    return {
+        "aws:PrincipalArn": [principal.arn],
         "aws:PrincipalAccount": [principal.account],
-        "aws:PrincipalType": [
-            {PrincipalKind.ROOT: "Account", PrincipalKind.USER: "User"}.get(principal.kind, "AssumedRole")
-        ],
+        "aws:PrincipalType": ["User"],
+        "aws:username": [principal.arn.rsplit("/", 1)[-1]],
     }
-    if principal.kind is PrincipalKind.USER:
-        context["aws:username"] = [principal.arn.rsplit("/", 1)[-1]]
-    return context
 
 
 def _parse_all(texts: list[str], label: str, policy_type: PolicyType) -> list[Policy]:
@@ -228,7 +239,9 @@ def simulate_custom_policy(data: Mapping[str, Any]) -> dict[str, Any]:
     for action in data["ActionNames"]:
         per_resource = []
         for resource in resources:
-            account = owner or _resource_account(resource) or principal.account
+            # ResourceOwner stands in only for resources whose ARN names no account (IAM API Reference,
+            # SimulateCustomPolicy, ResourceOwner): an S3 bucket or object.
+            account = _resource_account(resource) or owner or principal.account
             request = make_request(principal, action, resource, context, resource_account=account)
             decision = evaluate(request, policies, explain=True)
             per_resource.append((resource, decision))

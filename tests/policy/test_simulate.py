@@ -203,3 +203,73 @@ def test_without_a_caller_arn_aws_username_is_a_missing_context_value():
     )
     (result,) = response["EvaluationResults"]
     assert (result["EvalDecision"], result["MissingContextValues"]) == ("implicitDeny", ["aws:username"])
+
+
+# IAM API Reference, SimulateCustomPolicy: CallerArn takes "only the ARN of an IAM user", never an assumed
+# role, a federated user or a service principal; ResourceHandlingOption names one of the listed scenarios.
+@pytest.mark.parametrize(
+    "field, value, words",
+    [
+        ("CallerArn", "arn:aws:sts::111111111111:assumed-role/Dev/alice", "must be an IAM user ARN"),
+        ("CallerArn", "arn:aws:sts::111111111111:federated-user/alice", "must be an IAM user ARN"),
+        ("CallerArn", "arn:aws:iam::111111111111:role/Dev", "must be an IAM user ARN"),
+        ("CallerArn", "arn:aws:iam::111111111111:root", "must be an IAM user ARN"),
+        ("CallerArn", "ec2.amazonaws.com", "is not an IAM ARN"),
+        ("ResourceHandlingOption", "EC2-VPC", "is not a simulation scenario"),
+    ],
+)
+def test_caller_and_scenario_must_be_what_the_api_reference_lists(field, value, words):
+    with pytest.raises(SimulationInputError) as caught:
+        simulate_custom_policy({"PolicyInputList": [READ_REPORTS], "ActionNames": ["s3:GetObject"], field: value})
+    assert words in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "option", ["EC2-VPC-InstanceStore", "EC2-VPC-InstanceStore-Subnet", "EC2-VPC-EBS", "EC2-VPC-EBS-Subnet"]
+)
+def test_every_documented_resource_handling_option_is_accepted(option):
+    data = {"PolicyInputList": [READ_REPORTS], "ActionNames": ["ec2:RunInstances"], "ResourceHandlingOption": option}
+    assert simulate_custom_policy(data)["EvaluationResults"][0]["EvalDecision"] == "implicitDeny"
+
+
+# IAM API Reference, SimulateCustomPolicy, ResourceOwner: the owner "of any simulated resource that does not
+# identify its owner in the resource ARN" (an S3 bucket or object); a resource whose ARN names its account
+# belongs to that account whatever ResourceOwner says.
+@pytest.mark.parametrize(
+    "resource, cross_account",
+    [
+        ("arn:aws:s3:::shared/report.csv", True),
+        ("arn:aws:sqs:us-east-1:222222222222:jobs", False),
+        ("arn:aws:sqs:us-east-1:111111111111:jobs", True),
+    ],
+)
+def test_resource_owner_applies_only_to_arns_without_an_account(resource, cross_account):
+    data = {
+        "PolicyInputList": [doc({"Effect": "Allow", "Action": "*", "Resource": "*"})],
+        "CallerArn": "arn:aws:iam::222222222222:user/bob",
+        "ResourceOwner": "arn:aws:iam::111111111111:root",
+        "ActionNames": ["sqs:SendMessage"],
+        "ResourceArns": [resource],
+    }
+    (result,) = simulate_custom_policy(data)["EvaluationResults"]
+    assert result["EvalDecision"] == ("implicitDeny" if cross_account else "allowed")
+    assert ("IAM Policy" in result["EvalDecisionDetails"]) is cross_account
+
+
+# AWS CLI Command Reference, simulate-custom-policy, examples 1 and 2: a DynamoDB policy that allows
+# dynamodb:* only after 2018-08-16T12:00:00Z, with aws:CurrentTime given as a date context entry.
+@pytest.mark.parametrize(
+    "now, decision, matched",
+    [("2019-04-25T11:00:00Z", "allowed", ["PolicyInputList.1"]), ("2014-04-25T11:00:00Z", "implicitDeny", [])],
+)
+def test_cli_reference_examples(now, decision, matched):
+    policy = (
+        '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"*",'
+        '"Condition":{"DateGreaterThan":{"aws:CurrentTime":"2018-08-16T12:00:00Z"}}}}'
+    )
+    entry = {"ContextKeyName": "aws:CurrentTime", "ContextKeyValues": [now], "ContextKeyType": "date"}
+    data = {"PolicyInputList": [policy], "ActionNames": ["dynamodb:CreateBackup"], "ContextEntries": [entry]}
+    (result,) = simulate_custom_policy(data)["EvaluationResults"]
+    assert (result["EvalActionName"], result["EvalResourceName"]) == ("dynamodb:CreateBackup", "*")
+    assert (result["EvalDecision"], result["MissingContextValues"]) == (decision, [])
+    assert [s["SourcePolicyId"] for s in result["MatchedStatements"]] == matched
