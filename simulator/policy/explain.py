@@ -78,10 +78,18 @@ def why_not(evaluation: StatementEvaluation) -> str:
     return f"{_statement_words(evaluation)} does not apply: {detail}"
 
 
-def _position(span: Span) -> dict[str, Any]:
+def aws_positions(span: Span) -> dict[str, Any]:
+    """A statement's place as AWS's simulator reports it: StartPosition and EndPosition.
+
+    AWS gives the column just past the statement's opening and closing
+    braces, where a streaming JSON parser stands after reading each one: the
+    AWS CLI reference's simulate-custom-policy example reports columns 38 and
+    167 for a statement whose braces are the 37th and 166th characters. Our
+    spans point at the braces themselves, hence the one-column shift.
+    """
     return {
-        "StartPosition": {"Line": span.start.line, "Column": span.start.column},
-        "EndPosition": {"Line": span.end.line, "Column": span.end.column},
+        "StartPosition": {"Line": span.start.line, "Column": span.start.column + 1},
+        "EndPosition": {"Line": span.end.line, "Column": span.end.column + 1},
     }
 
 
@@ -108,7 +116,7 @@ def evaluation_dict(evaluation: StatementEvaluation) -> dict[str, Any]:
         "statement": evaluation.statement_index + 1,
         "sid": evaluation.sid,
         "effect": evaluation.effect,
-        **_position(evaluation.span),
+        **aws_positions(evaluation.span),
         "applies": evaluation.applies,
         "stoppedBy": evaluation.stopped_by,
         "action": _check(evaluation.action),
@@ -136,7 +144,7 @@ def trace(decision: Decision) -> dict[str, Any]:
                 "statement": m.statement_index + 1,
                 "sid": m.sid,
                 "effect": m.effect,
-                **_position(m.span),
+                **aws_positions(m.span),
             }
             for m in decision.matched
         ],

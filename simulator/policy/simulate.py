@@ -177,8 +177,7 @@ def _statements(decisions: list[Decision]) -> list[dict[str, Any]]:
                 {
                     "SourcePolicyId": m.policy_id,
                     "SourcePolicyType": m.source_type,
-                    "StartPosition": {"Line": m.span.start.line, "Column": m.span.start.column},
-                    "EndPosition": {"Line": m.span.end.line, "Column": m.span.end.column},
+                    **explain.aws_positions(m.span),
                 }
             )
     return statements

@@ -35,8 +35,8 @@ def test_one_result_per_action_with_the_most_restrictive_decision_across_resourc
         {
             "SourcePolicyId": "PolicyInputList.2",
             "SourcePolicyType": "none",
-            "StartPosition": {"Line": 1, "Column": 41},
-            "EndPosition": {"Line": 1, "Column": 120},
+            "StartPosition": {"Line": 1, "Column": 42},
+            "EndPosition": {"Line": 1, "Column": 121},
         }
     ]
     assert put["EvalDecision"] == "explicitDeny"
@@ -273,3 +273,9 @@ def test_cli_reference_examples(now, decision, matched):
     assert (result["EvalActionName"], result["EvalResourceName"]) == ("dynamodb:CreateBackup", "*")
     assert (result["EvalDecision"], result["MissingContextValues"]) == (decision, [])
     assert [s["SourcePolicyId"] for s in result["MatchedStatements"]] == matched
+    if matched:
+        (statement,) = result["MatchedStatements"]
+        assert (statement["StartPosition"], statement["EndPosition"]) == (
+            {"Line": 1, "Column": 38},
+            {"Line": 1, "Column": 167},
+        )

@@ -156,13 +156,13 @@ def by_resource(result: dict) -> dict[str, dict]:
 
 
 def statement_text(text: str, statement: dict) -> str:
-    """The text between a Statement's StartPosition and EndPosition (both 1-based, inclusive)."""
+    """The statement's text: AWS's positions are 1-based and each stands just past its brace."""
     lines = text.splitlines(keepends=True)
 
     def offset(position: dict) -> int:
         return sum(len(line) for line in lines[: position["Line"] - 1]) + position["Column"] - 1
 
-    return text[offset(statement["StartPosition"]) : offset(statement["EndPosition"]) + 1]
+    return text[offset(statement["StartPosition"]) - 1 : offset(statement["EndPosition"])]
 
 
 def assert_statement_shape(statement: dict) -> None:
