@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from simulator.people.roles import INSTRUCTORS
+from simulator.sandbox.demo import create_demo_sandbox
 
 PASSWORD = "demo-password-1"
 
@@ -24,7 +25,8 @@ PEOPLE = (DemoPerson("instructor", instructor=True), DemoPerson("ana", False), D
 
 
 def seed() -> list[str]:
-    """Create the demo people who are missing and return their usernames.
+    """Create the demo people who are missing, each learner with a sandbox that already holds an account's
+    worth of IAM entities, and return their usernames.
 
     Someone who already exists is left alone, password and groups included: running this twice changes
     nothing, and it never takes over an account that was there first.
@@ -39,5 +41,7 @@ def seed() -> list[str]:
         user.save()
         if person.instructor:
             user.groups.add(instructors)
+        else:
+            create_demo_sandbox(user)
         created.append(person.username)
     return created

@@ -21,7 +21,7 @@ from simulator.policy.parse import parse_policy
 
 from . import errors
 from .authorization import Actor, authorize
-from .models import Group, IamUser, ManagedPolicy, PolicyVersion, UserPolicy
+from .models import Group, GroupPolicy, IamUser, ManagedPolicy, PolicyVersion, Role, UserPolicy
 
 _NAME = re.compile(r"[\w+=,.@-]+", re.ASCII)
 _PATH = re.compile(r"/|/[\x21-\x7e]+/")
@@ -30,6 +30,8 @@ MANAGED_POLICIES_PER_ENTITY = 10
 VERSIONS_PER_POLICY = 5
 MANAGED_POLICY_SIZE = 6144
 USER_INLINE_SIZE = 2048
+GROUP_INLINE_SIZE = 5120
+TRUST_POLICY_SIZE = 2048
 
 
 def _check_name(kind: str, name: str, longest: int) -> None:
@@ -205,4 +207,58 @@ def put_user_policy(actor: Actor, user_name: str, policy_name: str, document: st
                 f"Maximum policy size of {USER_INLINE_SIZE} bytes exceeded for user {user.name}"
             )
         inline, _ = UserPolicy.objects.update_or_create(user=user, name=policy_name, defaults={"document": document})
+        return inline
+
+
+
+def create_role(
+    actor: Actor, name: str, trust_policy: str, path: str = "/", description: str = "", max_session_duration: int = 3600
+) -> Role:
+    """A role: who may assume it is its trust policy, validated as one (it must name a principal)."""
+    _check_name("Role", name, 64)
+    _check_path(path)
+    if not 3600 <= max_session_duration <= 43200:
+        raise errors.validation_error("MaxSessionDuration must be between 3600 and 43200 seconds (1 to 12 hours).")
+    _check_document(trust_policy, PolicyType.TRUST, TRUST_POLICY_SIZE)
+    _allow(actor, "iam:CreateRole", _arn(actor, "role", path, name))
+    try:
+        with transaction.atomic():
+            return Role.objects.create(
+                account=actor.account,
+                name=name,
+                path=path,
+                description=description,
+                trust_policy=trust_policy,
+                max_session_duration=max_session_duration,
+            )
+    except IntegrityError:
+        raise errors.entity_already_exists("Role", name) from None
+
+
+def attach_group_policy(actor: Actor, group_name: str, policy_arn: str) -> None:
+    group, policy = _group(actor, group_name), _policy(actor, policy_arn)
+    _allow(actor, "iam:AttachGroupPolicy", group.arn)
+    with transaction.atomic():
+        group = Group.objects.select_for_update().get(pk=group.pk)
+        if group.managed_policies.filter(pk=policy.pk).exists():
+            return
+        if group.managed_policies.count() >= MANAGED_POLICIES_PER_ENTITY:
+            raise errors.limit_exceeded(f"Cannot exceed quota for PoliciesPerGroup: {MANAGED_POLICIES_PER_ENTITY}.")
+        group.managed_policies.add(policy)
+
+
+def put_group_policy(actor: Actor, group_name: str, policy_name: str, document: str) -> GroupPolicy:
+    """Create or replace a group's inline policy; every member inherits it."""
+    _check_name("Policy", policy_name, 128)
+    group = _group(actor, group_name)
+    _check_document(document, PolicyType.IDENTITY, GROUP_INLINE_SIZE)
+    _allow(actor, "iam:PutGroupPolicy", group.arn)
+    with transaction.atomic():
+        group = Group.objects.select_for_update().get(pk=group.pk)
+        others = group.inline_policies.exclude(name=policy_name)
+        if sum(_size(p.document) for p in others) + _size(document) > GROUP_INLINE_SIZE:
+            raise errors.limit_exceeded(
+                f"Maximum policy size of {GROUP_INLINE_SIZE} bytes exceeded for group {group.name}"
+            )
+        inline, _ = GroupPolicy.objects.update_or_create(group=group, name=policy_name, defaults={"document": document})
         return inline

@@ -6,6 +6,7 @@ from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from simulator.people import demo
+from simulator.sandbox.models import Sandbox
 
 
 @pytest.mark.django_db
@@ -33,6 +34,8 @@ def test_seed_demo_creates_the_three_people_once(settings, capsys: pytest.Captur
     call_command("seed_demo")
     assert "Already present, left unchanged: instructor, ana, ben." in capsys.readouterr().out
     assert people() == {"ana": [], "ben": [], "instructor": ["instructors"]}
+    sandboxes = Sandbox.objects.values_list("owner__username", "name")
+    assert sorted(sandboxes) == [("ana", "Playground"), ("ben", "Playground")]
 
 
 @pytest.mark.django_db

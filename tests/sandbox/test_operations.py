@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from simulator.sandbox import operations as ops
 from simulator.sandbox.authorization import Actor, policies_for_user
+from simulator.sandbox.demo import create_demo_sandbox
 from simulator.sandbox.errors import AccessDenied, AwsError
 from simulator.sandbox.models import DecisionRecord, IamUser, Sandbox
 
@@ -171,3 +172,54 @@ def test_a_learner_sees_only_their_own_sandboxes(learner, other_learner, account
     Sandbox.objects.create_with_account(other_learner)
     assert list(Sandbox.objects.for_user(learner)) == [account.sandbox]
     assert account.sandbox not in Sandbox.objects.for_user(other_learner)
+
+
+TRUST_EC2 = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    }
+)
+
+
+def test_roles_take_a_trust_policy_that_names_a_principal(root):
+    role = ops.create_role(root, "WebServer", TRUST_EC2, description="for the web tier")
+    assert role.arn.endswith(":role/WebServer") and role.unique_id.startswith("AROA")
+    with pytest.raises(AwsError) as caught:
+        ops.create_role(root, "NoPrincipal", ALLOW_ALL)
+    assert caught.value.code == "MalformedPolicyDocument"
+    assert "Principal" in caught.value.message
+
+
+@pytest.mark.parametrize("seconds", [3599, 43201])
+def test_role_sessions_last_one_to_twelve_hours(root, seconds):
+    """IAM API Reference, CreateRole: MaxSessionDuration is 3600 to 43200 seconds."""
+    with pytest.raises(AwsError) as caught:
+        ops.create_role(root, "Short", TRUST_EC2, max_session_duration=seconds)
+    assert caught.value.code == "ValidationError"
+
+
+def test_group_inline_and_attached_policies_reach_members(root):
+    ops.create_user(root, "alice")
+    ops.create_group(root, "readers")
+    ops.add_user_to_group(root, "readers", "alice")
+    alice = Actor(root.account, IamUser.objects.get(name="alice"))
+    with pytest.raises(AccessDenied):
+        ops.create_group(alice, "writers")
+    ops.put_group_policy(
+        root, "readers", "create-groups", doc({"Effect": "Allow", "Action": "iam:CreateGroup", "Resource": "*"})
+    )
+    assert ops.create_group(alice, "writers").name == "writers"
+    policy = ops.create_policy(root, "Users", doc({"Effect": "Allow", "Action": "iam:CreateUser", "Resource": "*"}))
+    ops.attach_group_policy(root, "readers", policy.arn)
+    assert ops.create_user(alice, "bob").name == "bob"
+
+
+def test_the_demo_sandbox_is_a_living_account(learner):
+    account = create_demo_sandbox(learner).accounts.get()
+    assert sorted(account.users.values_list("name", flat=True)) == ["alice", "bob", "carol"]
+    alice = Actor(account, account.users.get(name="alice"))
+    with pytest.raises(AccessDenied):
+        ops.create_user(alice, "mallory")
+    carol = Actor(account, account.users.get(name="carol"))
+    assert ops.create_user(carol, "dave").name == "dave"
