@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "simulator",
     "simulator.people",
     "simulator.sandbox",
+    "simulator.console",
     "lessons",
 ]
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("simulator.people.urls")),
+    path("console/", include("simulator.console.urls")),
     path("admin/", admin.site.urls),
 ]

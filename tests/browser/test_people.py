@@ -31,13 +31,13 @@ def test_someone_signs_up_signs_out_and_signs_in_again(live_server: LiveServer, 
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_contain_text("Please enter a correct username and password")
     expect(page.get_by_role("complementary", name="Demo accounts")).to_contain_text("demo-password-1")
-    page.screenshot(path="/tmp/sign-in.png", full_page=True)
+    page.screenshot(path="/tmp/sign-in.png", full_page=True, caret="initial")
 
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(live_server.url + "/")
     expect(account).to_contain_text("Signed in as carla")
-    page.screenshot(path="/tmp/signed-in.png")
+    page.screenshot(path="/tmp/signed-in.png", caret="initial")
     assert errors == []
 
 
@@ -49,4 +49,4 @@ def test_sign_up_page_shows_errors_beside_the_fields(live_server: LiveServer, pa
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_label("Password again")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_text("This password is too common.")).to_be_visible()
-    page.screenshot(path="/tmp/sign-up.png", full_page=True)
+    page.screenshot(path="/tmp/sign-up.png", full_page=True, caret="initial")

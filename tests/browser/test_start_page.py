@@ -19,7 +19,7 @@ def test_start_page_renders_without_console_errors(live_server: LiveServer, page
     expect(page.get_by_role("heading", name="What's coming")).to_be_visible()
     # htmx loaded from our own origin and picked up its configuration.
     assert page.evaluate("window.htmx.config.includeIndicatorStyles") is False
-    page.screenshot(path="/tmp/start.png", full_page=True)
+    page.screenshot(path="/tmp/start.png", full_page=True, caret="initial")
     assert errors == []
 
 

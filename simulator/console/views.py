@@ -1,0 +1,145 @@
+"""The learner's console: their sandboxes, and the IAM users and groups in them.
+
+Every change goes through simulator.sandbox.operations as the account's root user, so the
+pages and the API meet the same checks and show the same AWS errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from simulator.console import queries
+from simulator.sandbox import operations
+from simulator.sandbox.authorization import Actor
+from simulator.sandbox.errors import AwsError
+from simulator.sandbox.models import Account, Sandbox
+
+BLANK_ENTITY = {"name": "", "path": "/"}
+
+
+def get_sandbox_for_user(request: HttpRequest, sandbox_id: int) -> Sandbox:
+    """The signed-in learner's sandbox, or 404: someone else's sandbox does not exist for them."""
+    return get_object_or_404(Sandbox.objects.for_user(request.user), pk=sandbox_id)
+
+
+def _attempt(operation: Callable[..., Any], *args: str | Actor) -> AwsError | None:
+    try:
+        operation(*args)
+    except AwsError as error:
+        return error
+    return None
+
+
+def _render(request: HttpRequest, page: str, region: str, context: dict, error: AwsError | None) -> HttpResponse:
+    """The whole page, or only its region for htmx.
+
+    htmx 2 does not swap 4xx answers into the page, so an htmx request gets its error with a 200;
+    a plain form post gets AWS's own status.
+    """
+    template = f"{page}#{region}" if request.htmx else page
+    status = error.status if error is not None and not request.htmx else 200
+    return render(request, template, context, status=status)
+
+
+def _entity_fields(request: HttpRequest) -> dict[str, str]:
+    """What the learner typed; an empty path means the default, as when the CLI leaves --path out."""
+    return {"name": request.POST.get("name", ""), "path": request.POST.get("path", "") or "/"}
+
+
+@login_required
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "console/index.html", {"sandboxes": queries.sandboxes_with_accounts(request.user)})
+
+
+@login_required
+@require_POST
+def create_sandbox(request: HttpRequest) -> HttpResponse:
+    """Create the learner's playground; a second click (or a resubmitted form) finds the first one."""
+    sandbox = Sandbox.objects.for_user(request.user).first()
+    if sandbox is None:
+        sandbox = Sandbox.objects.create_with_account(request.user)
+    return redirect("console:users", sandbox.id)
+
+
+def _users_context(sandbox: Sandbox, account: Account, typed: dict[str, str], error: AwsError | None) -> dict:
+    return {
+        "sandbox": sandbox,
+        "account": account,
+        "iam_users": queries.users_with_groups(account),
+        "typed": typed,
+        "error": error,
+    }
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "HEAD", "POST"])
+def users(request: HttpRequest, sandbox_id: int) -> HttpResponse:
+    sandbox = get_sandbox_for_user(request, sandbox_id)
+    account = queries.first_account(sandbox)
+    typed, error = BLANK_ENTITY, None
+    if request.method == "POST":
+        typed = _entity_fields(request)
+        error = _attempt(operations.create_user, Actor(account), typed["name"], typed["path"])
+        if error is None:
+            if not request.htmx:
+                return redirect("console:users", sandbox.id)
+            typed = BLANK_ENTITY
+    context = _users_context(sandbox, account, typed, error)
+    return _render(request, "console/users.html", "users-region", context, error)
+
+
+def _groups_context(sandbox: Sandbox, account: Account, **overrides: Any) -> dict:
+    return {
+        "sandbox": sandbox,
+        "account": account,
+        "groups": queries.groups_with_member_counts(account),
+        "user_names": account.users.values_list("name", flat=True),
+        "typed": BLANK_ENTITY,
+        "group_error": None,
+        "chosen": {},
+        "member_error": None,
+        **overrides,
+    }
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "HEAD", "POST"])
+def groups(request: HttpRequest, sandbox_id: int) -> HttpResponse:
+    sandbox = get_sandbox_for_user(request, sandbox_id)
+    account = queries.first_account(sandbox)
+    typed, error = BLANK_ENTITY, None
+    if request.method == "POST":
+        typed = _entity_fields(request)
+        error = _attempt(operations.create_group, Actor(account), typed["name"], typed["path"])
+        if error is None:
+            if not request.htmx:
+                return redirect("console:groups", sandbox.id)
+            typed = BLANK_ENTITY
+    context = _groups_context(sandbox, account, typed=typed, group_error=error)
+    return _render(request, "console/groups.html", "groups-region", context, error)
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_POST
+def add_member(request: HttpRequest, sandbox_id: int) -> HttpResponse:
+    sandbox = get_sandbox_for_user(request, sandbox_id)
+    account = queries.first_account(sandbox)
+    chosen = {"user": request.POST.get("user", ""), "group": request.POST.get("group", "")}
+    error = _attempt(operations.add_user_to_group, Actor(account), chosen["group"], chosen["user"])
+    if error is None:
+        if not request.htmx:
+            return redirect("console:groups", sandbox.id)
+        chosen = {}
+    context = _groups_context(sandbox, account, chosen=chosen, member_error=error)
+    return _render(request, "console/groups.html", "groups-region", context, error)
