@@ -181,34 +181,50 @@ def create_policy_version(actor: Actor, policy_arn: str, document: str, set_as_d
         return PolicyVersion.objects.create(policy=policy, number=number, document=document, is_default=set_as_default)
 
 
-def attach_user_policy(actor: Actor, user_name: str, policy_arn: str) -> None:
-    user, policy = _user(actor, user_name), _policy(actor, policy_arn)
-    _allow(actor, "iam:AttachUserPolicy", user.arn)
+def _attach(actor: Actor, entity: IamUser | Group, action: str, policy_arn: str, quota: str) -> None:
+    policy = _policy(actor, policy_arn)
+    _allow(actor, action, entity.arn)
     with transaction.atomic():
-        user = IamUser.objects.select_for_update().get(pk=user.pk)
-        if user.managed_policies.filter(pk=policy.pk).exists():
+        entity = type(entity).objects.select_for_update().get(pk=entity.pk)
+        if entity.managed_policies.filter(pk=policy.pk).exists():
             return
-        if user.managed_policies.count() >= MANAGED_POLICIES_PER_ENTITY:
-            raise errors.limit_exceeded(f"Cannot exceed quota for PoliciesPerUser: {MANAGED_POLICIES_PER_ENTITY}.")
-        user.managed_policies.add(policy)
+        if entity.managed_policies.count() >= MANAGED_POLICIES_PER_ENTITY:
+            raise errors.limit_exceeded(f"Cannot exceed quota for {quota}: {MANAGED_POLICIES_PER_ENTITY}.")
+        entity.managed_policies.add(policy)
+
+
+def attach_user_policy(actor: Actor, user_name: str, policy_arn: str) -> None:
+    _attach(actor, _user(actor, user_name), "iam:AttachUserPolicy", policy_arn, "PoliciesPerUser")
+
+
+def attach_group_policy(actor: Actor, group_name: str, policy_arn: str) -> None:
+    _attach(actor, _group(actor, group_name), "iam:AttachGroupPolicy", policy_arn, "PoliciesPerGroup")
+
+
+def _put_inline(
+    actor: Actor, entity: IamUser | Group, action: str, policy_name: str, document: str, limit: int
+) -> UserPolicy | GroupPolicy:
+    """Create or replace an inline policy; all of an entity's inline policies share one size quota."""
+    _check_name("Policy", policy_name, 128)
+    _check_document(document, PolicyType.IDENTITY, limit)
+    _allow(actor, action, entity.arn)
+    with transaction.atomic():
+        entity = type(entity).objects.select_for_update().get(pk=entity.pk)
+        others = entity.inline_policies.exclude(name=policy_name)
+        if sum(_size(p.document) for p in others) + _size(document) > limit:
+            kind = type(entity).arn_kind
+            raise errors.limit_exceeded(f"Maximum policy size of {limit} bytes exceeded for {kind} {entity.name}")
+        inline, _ = entity.inline_policies.update_or_create(name=policy_name, defaults={"document": document})
+        return inline
 
 
 def put_user_policy(actor: Actor, user_name: str, policy_name: str, document: str) -> UserPolicy:
-    """Create or replace an inline policy; all of a user's inline policies share one size quota."""
-    _check_name("Policy", policy_name, 128)
-    user = _user(actor, user_name)
-    _check_document(document, PolicyType.IDENTITY, USER_INLINE_SIZE)
-    _allow(actor, "iam:PutUserPolicy", user.arn)
-    with transaction.atomic():
-        user = IamUser.objects.select_for_update().get(pk=user.pk)
-        others = user.inline_policies.exclude(name=policy_name)
-        if sum(_size(p.document) for p in others) + _size(document) > USER_INLINE_SIZE:
-            raise errors.limit_exceeded(
-                f"Maximum policy size of {USER_INLINE_SIZE} bytes exceeded for user {user.name}"
-            )
-        inline, _ = UserPolicy.objects.update_or_create(user=user, name=policy_name, defaults={"document": document})
-        return inline
+    return _put_inline(actor, _user(actor, user_name), "iam:PutUserPolicy", policy_name, document, USER_INLINE_SIZE)
 
+
+def put_group_policy(actor: Actor, group_name: str, policy_name: str, document: str) -> GroupPolicy:
+    """Every member of the group inherits its inline policies."""
+    return _put_inline(actor, _group(actor, group_name), "iam:PutGroupPolicy", policy_name, document, GROUP_INLINE_SIZE)
 
 
 def create_role(
@@ -233,32 +249,3 @@ def create_role(
             )
     except IntegrityError:
         raise errors.entity_already_exists("Role", name) from None
-
-
-def attach_group_policy(actor: Actor, group_name: str, policy_arn: str) -> None:
-    group, policy = _group(actor, group_name), _policy(actor, policy_arn)
-    _allow(actor, "iam:AttachGroupPolicy", group.arn)
-    with transaction.atomic():
-        group = Group.objects.select_for_update().get(pk=group.pk)
-        if group.managed_policies.filter(pk=policy.pk).exists():
-            return
-        if group.managed_policies.count() >= MANAGED_POLICIES_PER_ENTITY:
-            raise errors.limit_exceeded(f"Cannot exceed quota for PoliciesPerGroup: {MANAGED_POLICIES_PER_ENTITY}.")
-        group.managed_policies.add(policy)
-
-
-def put_group_policy(actor: Actor, group_name: str, policy_name: str, document: str) -> GroupPolicy:
-    """Create or replace a group's inline policy; every member inherits it."""
-    _check_name("Policy", policy_name, 128)
-    group = _group(actor, group_name)
-    _check_document(document, PolicyType.IDENTITY, GROUP_INLINE_SIZE)
-    _allow(actor, "iam:PutGroupPolicy", group.arn)
-    with transaction.atomic():
-        group = Group.objects.select_for_update().get(pk=group.pk)
-        others = group.inline_policies.exclude(name=policy_name)
-        if sum(_size(p.document) for p in others) + _size(document) > GROUP_INLINE_SIZE:
-            raise errors.limit_exceeded(
-                f"Maximum policy size of {GROUP_INLINE_SIZE} bytes exceeded for group {group.name}"
-            )
-        inline, _ = GroupPolicy.objects.update_or_create(group=group, name=policy_name, defaults={"document": document})
-        return inline
