@@ -1,6 +1,7 @@
 from django.urls import path
 
-from simulator.console import views
+from simulator.console import policies, views
+from simulator.console.access_tester import access_tester
 
 app_name = "console"
 urlpatterns = [
@@ -9,4 +10,10 @@ urlpatterns = [
     path("<int:sandbox_id>/users/", views.users, name="users"),
     path("<int:sandbox_id>/groups/", views.groups, name="groups"),
     path("<int:sandbox_id>/groups/members/", views.add_member, name="add_member"),
+    path("<int:sandbox_id>/policies/", policies.policies, name="policies"),
+    path("<int:sandbox_id>/policies/validate/", policies.validate_policy, name="validate_policy"),
+    path("<int:sandbox_id>/policies/format/", policies.format_policy, name="format_policy"),
+    path("<int:sandbox_id>/policies/<int:policy_id>/", policies.policy_detail, name="policy"),
+    path("<int:sandbox_id>/policies/<int:policy_id>/attach/", policies.attach_policy, name="attach_policy"),
+    path("<int:sandbox_id>/access/", access_tester, name="access_tester"),
 ]

@@ -7,6 +7,7 @@ decision in the account's decision log.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -110,9 +111,20 @@ def policies_for(actor: Actor) -> PolicySet:
     return PolicySet() if actor.user is None else policies_for_user(actor.user)
 
 
-def authorize(actor: Actor, action: str, resource: str, policies: PolicySet | None = None) -> Decision:
-    """Decide the actor's request with the engine and keep the decision in the account's decision log."""
-    request = make_request(actor.principal, action, resource, actor.context(), actor.account.account_id)
+def authorize(
+    actor: Actor,
+    action: str,
+    resource: str,
+    policies: PolicySet | None = None,
+    context: Mapping[str, str | Iterable[str]] | None = None,
+) -> Decision:
+    """Decide the actor's request with the engine and keep the decision in the account's decision log.
+
+    ``context`` adds condition keys to (or overrides) the ones AWS fills in from the caller, as the
+    access tester's learner types them.
+    """
+    request_context = {**actor.context(), **(context or {})}
+    request = make_request(actor.principal, action, resource, request_context, actor.account.account_id)
     decision = evaluate(request, policies if policies is not None else policies_for(actor))
     trace = explain.trace(decision)
     DecisionRecord.objects.create(
