@@ -17,9 +17,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from simulator.console import queries
 from simulator.console.decision_display import Flowchart, Listing, flowchart, policy_listings, split_statements
-from simulator.console.views import get_sandbox_for_user
+from simulator.console.views import get_sandbox_and_account
 from simulator.policy import catalog, explain
 from simulator.policy.decision import Decision
 from simulator.sandbox.authorization import Actor, authorize, policies_for
@@ -130,8 +129,7 @@ def suggested_actions() -> list[str]:
 @vary_on_headers("HX-Request")
 @require_safe
 def access_tester(request: HttpRequest, sandbox_id: int) -> HttpResponse:
-    sandbox = get_sandbox_for_user(request, sandbox_id)
-    account = queries.first_account(sandbox)
+    sandbox, account = get_sandbox_and_account(request, sandbox_id)
     users = list(account.users.order_by("name"))
     asked = "actions" in request.GET
     form = AccessTestForm(request.GET if asked else None, account=account, users=users)

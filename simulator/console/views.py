@@ -29,6 +29,18 @@ def get_sandbox_for_user(request: HttpRequest, sandbox_id: int) -> Sandbox:
     return get_object_or_404(Sandbox.objects.for_user(request.user), pk=sandbox_id)
 
 
+def get_sandbox_and_account(request: HttpRequest, sandbox_id: int) -> tuple[Sandbox, Account]:
+    """The learner's sandbox (or 404) and the account the console works in."""
+    sandbox = get_sandbox_for_user(request, sandbox_id)
+    return sandbox, queries.first_account(sandbox)
+
+
+def error_status(request: HttpRequest, error: AwsError | None) -> int:
+    """A plain form post gets AWS's own status for an error; htmx 2 does not swap 4xx answers
+    into the page, so an htmx request gets its error with a 200."""
+    return error.status if error is not None and not request.htmx else 200
+
+
 def _attempt(operation: Callable[..., Any], *args: str | Actor) -> AwsError | None:
     try:
         operation(*args)
@@ -38,14 +50,9 @@ def _attempt(operation: Callable[..., Any], *args: str | Actor) -> AwsError | No
 
 
 def _render(request: HttpRequest, page: str, region: str, context: dict, error: AwsError | None) -> HttpResponse:
-    """The whole page, or only its region for htmx.
-
-    htmx 2 does not swap 4xx answers into the page, so an htmx request gets its error with a 200;
-    a plain form post gets AWS's own status.
-    """
+    """The whole page, or only its region for htmx."""
     template = f"{page}#{region}" if request.htmx else page
-    status = error.status if error is not None and not request.htmx else 200
-    return render(request, template, context, status=status)
+    return render(request, template, context, status=error_status(request, error))
 
 
 def _entity_fields(request: HttpRequest) -> dict[str, str]:
@@ -83,8 +90,7 @@ def _users_context(sandbox: Sandbox, account: Account, typed: dict[str, str], er
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "HEAD", "POST"])
 def users(request: HttpRequest, sandbox_id: int) -> HttpResponse:
-    sandbox = get_sandbox_for_user(request, sandbox_id)
-    account = queries.first_account(sandbox)
+    sandbox, account = get_sandbox_and_account(request, sandbox_id)
     typed, error = BLANK_ENTITY, None
     if request.method == "POST":
         typed = _entity_fields(request)
@@ -115,8 +121,7 @@ def _groups_context(sandbox: Sandbox, account: Account, **overrides: Any) -> dic
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "HEAD", "POST"])
 def groups(request: HttpRequest, sandbox_id: int) -> HttpResponse:
-    sandbox = get_sandbox_for_user(request, sandbox_id)
-    account = queries.first_account(sandbox)
+    sandbox, account = get_sandbox_and_account(request, sandbox_id)
     typed, error = BLANK_ENTITY, None
     if request.method == "POST":
         typed = _entity_fields(request)
@@ -133,8 +138,7 @@ def groups(request: HttpRequest, sandbox_id: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @require_POST
 def add_member(request: HttpRequest, sandbox_id: int) -> HttpResponse:
-    sandbox = get_sandbox_for_user(request, sandbox_id)
-    account = queries.first_account(sandbox)
+    sandbox, account = get_sandbox_and_account(request, sandbox_id)
     chosen = {"user": request.POST.get("user", ""), "group": request.POST.get("group", "")}
     error = _attempt(operations.add_user_to_group, Actor(account), chosen["group"], chosen["user"])
     if error is None:
