@@ -2,6 +2,7 @@ from django.urls import path
 
 from simulator.console import policies, views
 from simulator.console.access_tester import access_tester
+from simulator.console.decision_log import decision_detail, decision_log
 
 app_name = "console"
 urlpatterns = [
@@ -16,4 +17,6 @@ urlpatterns = [
     path("<int:sandbox_id>/policies/<int:policy_id>/", policies.policy_detail, name="policy"),
     path("<int:sandbox_id>/policies/<int:policy_id>/attach/", policies.attach_policy, name="attach_policy"),
     path("<int:sandbox_id>/access/", access_tester, name="access_tester"),
+    path("<int:sandbox_id>/decisions/", decision_log, name="decision_log"),
+    path("<int:sandbox_id>/decisions/<int:decision_id>/", decision_detail, name="decision"),
 ]
