@@ -11,6 +11,7 @@ Reference for each action.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 
@@ -25,6 +26,7 @@ from .models import Group, GroupPolicy, IamUser, ManagedPolicy, PolicyVersion, R
 
 _NAME = re.compile(r"[\w+=,.@-]+", re.ASCII)
 _PATH = re.compile(r"/|/[\x21-\x7e]+/")
+_POLICY_ARN = re.compile(r"arn:aws:iam::(?P<owner>aws|\d{12}):policy(?P<path>/(?:.*/)?)(?P<name>[^/]+)")
 GROUPS_PER_USER = 10
 MANAGED_POLICIES_PER_ENTITY = 10
 VERSIONS_PER_POLICY = 5
@@ -86,21 +88,45 @@ def _group(actor: Actor, name: str) -> Group:
 
 def _policy(actor: Actor, arn: str) -> ManagedPolicy:
     """A customer managed policy of this account or an AWS managed one, by ARN."""
-    for policy in ManagedPolicy.objects.filter(account__in=[actor.account, None]).select_related("account"):
-        if policy.arn == arn:
+    parts = _POLICY_ARN.fullmatch(arn)
+    if parts is not None and parts["owner"] in ("aws", actor.account.account_id):
+        account = None if parts["owner"] == "aws" else actor.account
+        policy = (
+            ManagedPolicy.objects.filter(account=account, path=parts["path"], name=parts["name"])
+            .select_related("account")
+            .first()
+        )
+        if policy is not None:
             return policy
     raise errors.AwsError("NoSuchEntity", f"Policy {arn} does not exist or is not attachable.", 404)
 
 
-def create_user(actor: Actor, name: str, path: str = "/") -> IamUser:
-    _check_name("User", name, 64)
+def _create_entity(
+    actor: Actor,
+    model: type[IamUser] | type[Group] | type[Role],
+    name: str,
+    path: str,
+    longest: int,
+    check: Callable[[], None] | None = None,
+    **fields: object,
+):
+    """CreateUser, CreateGroup and CreateRole alike: validate, authorize, then write; a name taken in
+    any case is EntityAlreadyExists (the database's constraint settles races)."""
+    kind = model.arn_kind.capitalize()
+    _check_name(kind, name, longest)
     _check_path(path)
-    _allow(actor, "iam:CreateUser", _arn(actor, "user", path, name))
+    if check is not None:
+        check()
+    _allow(actor, f"iam:Create{kind}", _arn(actor, model.arn_kind, path, name))
     try:
         with transaction.atomic():
-            return IamUser.objects.create(account=actor.account, name=name, path=path)
+            return model.objects.create(account=actor.account, name=name, path=path, **fields)
     except IntegrityError:
-        raise errors.entity_already_exists("User", name) from None
+        raise errors.entity_already_exists(kind, name) from None
+
+
+def create_user(actor: Actor, name: str, path: str = "/") -> IamUser:
+    return _create_entity(actor, IamUser, name, path, 64)
 
 
 def delete_user(actor: Actor, name: str) -> None:
@@ -123,14 +149,7 @@ def delete_user(actor: Actor, name: str) -> None:
 
 
 def create_group(actor: Actor, name: str, path: str = "/") -> Group:
-    _check_name("Group", name, 128)
-    _check_path(path)
-    _allow(actor, "iam:CreateGroup", _arn(actor, "group", path, name))
-    try:
-        with transaction.atomic():
-            return Group.objects.create(account=actor.account, name=name, path=path)
-    except IntegrityError:
-        raise errors.entity_already_exists("Group", name) from None
+    return _create_entity(actor, Group, name, path, 128)
 
 
 def add_user_to_group(actor: Actor, group_name: str, user_name: str) -> None:
@@ -231,21 +250,20 @@ def create_role(
     actor: Actor, name: str, trust_policy: str, path: str = "/", description: str = "", max_session_duration: int = 3600
 ) -> Role:
     """A role: who may assume it is its trust policy, validated as one (it must name a principal)."""
-    _check_name("Role", name, 64)
-    _check_path(path)
-    if not 3600 <= max_session_duration <= 43200:
-        raise errors.validation_error("MaxSessionDuration must be between 3600 and 43200 seconds (1 to 12 hours).")
-    _check_document(trust_policy, PolicyType.TRUST, TRUST_POLICY_SIZE)
-    _allow(actor, "iam:CreateRole", _arn(actor, "role", path, name))
-    try:
-        with transaction.atomic():
-            return Role.objects.create(
-                account=actor.account,
-                name=name,
-                path=path,
-                description=description,
-                trust_policy=trust_policy,
-                max_session_duration=max_session_duration,
-            )
-    except IntegrityError:
-        raise errors.entity_already_exists("Role", name) from None
+
+    def check() -> None:
+        if not 3600 <= max_session_duration <= 43200:
+            raise errors.validation_error("MaxSessionDuration must be between 3600 and 43200 seconds (1 to 12 hours).")
+        _check_document(trust_policy, PolicyType.TRUST, TRUST_POLICY_SIZE)
+
+    return _create_entity(
+        actor,
+        Role,
+        name,
+        path,
+        64,
+        check,
+        description=description,
+        trust_policy=trust_policy,
+        max_session_duration=max_session_duration,
+    )

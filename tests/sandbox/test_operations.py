@@ -15,7 +15,7 @@ from simulator.sandbox import operations as ops
 from simulator.sandbox.authorization import Actor, policies_for_user
 from simulator.sandbox.demo import create_demo_sandbox
 from simulator.sandbox.errors import AccessDenied, AwsError
-from simulator.sandbox.models import DecisionRecord, IamUser, Sandbox
+from simulator.sandbox.models import DecisionRecord, IamUser, ManagedPolicy, PolicyVersion, Sandbox
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +223,17 @@ def test_the_demo_sandbox_is_a_living_account(learner):
         ops.create_user(alice, "mallory")
     carol = Actor(account, account.users.get(name="carol"))
     assert ops.create_user(carol, "dave").name == "dave"
+
+
+def test_policies_are_found_by_their_exact_arn_in_this_account_or_aws(root, other_learner):
+    aws_policy = ManagedPolicy.objects.create(name="ReadThings", path="/job-function/")
+    PolicyVersion.objects.create(policy=aws_policy, number=1, document=ALLOW_IAM_READ, is_default=True)
+    ops.create_user(root, "alice")
+    ops.attach_user_policy(root, "alice", "arn:aws:iam::aws:policy/job-function/ReadThings")
+    assert list(IamUser.objects.get(name="alice").managed_policies.all()) == [aws_policy]
+    theirs = Actor(Sandbox.objects.create_with_account(other_learner).accounts.get())
+    elsewhere = ops.create_policy(theirs, "Theirs", ALLOW_IAM_READ, path="/team/")
+    for arn in (elsewhere.arn, "arn:aws:iam::aws:policy/ReadThings", "arn:aws:iam::aws:policy/job-function/readthings"):
+        with pytest.raises(AwsError) as caught:
+            ops.attach_user_policy(root, "alice", arn)
+        assert caught.value.code == "NoSuchEntity"
