@@ -16,12 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 
 from simulator.console import documents, queries
-from simulator.console.views import error_status, get_sandbox_and_account
+from simulator.console.views import error_status, get_sandbox_and_account, get_sandbox_and_actor
 from simulator.policy.findings import Finding, validate
 from simulator.policy.jsontext import JSONSyntaxError
 from simulator.policy.model import PolicyType
 from simulator.sandbox import operations
-from simulator.sandbox.authorization import Actor
 from simulator.sandbox.errors import AwsError
 from simulator.sandbox.models import Account, Sandbox
 
@@ -54,12 +53,13 @@ def _policies_context(sandbox: Sandbox, account: Account, typed: dict[str, str],
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "HEAD", "POST"])
 def policies(request: HttpRequest, sandbox_id: int) -> HttpResponse:
-    sandbox, account = get_sandbox_and_account(request, sandbox_id)
+    sandbox, actor = get_sandbox_and_actor(request, sandbox_id)
+    account = actor.account
     typed, error = BLANK_POLICY, None
     if request.method == "POST":
         typed = _typed(request)
         try:
-            operations.create_policy(Actor(account), typed["name"], typed["document"], description=typed["description"])
+            operations.create_policy(actor, typed["name"], typed["document"], description=typed["description"])
         except AwsError as aws_error:
             error = aws_error
         else:
@@ -95,13 +95,15 @@ def format_policy(request: HttpRequest, sandbox_id: int) -> HttpResponse:
 
 def _policy_context(request: HttpRequest, sandbox_id: int, policy_id: int, **context: Any) -> dict:
     """The detail page's context; a policy outside this learner's sandbox account is a 404."""
-    sandbox, account = get_sandbox_and_account(request, sandbox_id)
+    sandbox, actor = get_sandbox_and_actor(request, sandbox_id)
+    account = actor.account
     policy = get_object_or_404(account.policies.select_related("account"), pk=policy_id)
     versions = list(policy.versions.all())
     default = next(version for version in versions if version.is_default)
     return {
         "sandbox": sandbox,
         "account": account,
+        "actor": actor,
         "policy": policy,
         "versions": versions,
         "default": default,
@@ -137,7 +139,7 @@ def attach_policy(request: HttpRequest, sandbox_id: int, policy_id: int) -> Http
     attach = operations.attach_user_policy if kind == "user" else operations.attach_group_policy
     name = request.POST.get(kind, "")
     try:
-        attach(Actor(context["account"]), name, context["policy"].arn)
+        attach(context["actor"], name, context["policy"].arn)
     except AwsError as error:
         context.update({"chosen": {kind: name}, f"{kind}_error": error})
         status = error_status(request, error)

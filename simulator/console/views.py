@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 
 from simulator.console import queries
+from simulator.console.acting import acting_actor
 from simulator.sandbox import operations
 from simulator.sandbox.authorization import Actor
 from simulator.sandbox.errors import AwsError
@@ -29,10 +30,16 @@ def get_sandbox_for_user(request: HttpRequest, sandbox_id: int) -> Sandbox:
     return get_object_or_404(Sandbox.objects.for_user(request.user), pk=sandbox_id)
 
 
-def get_sandbox_and_account(request: HttpRequest, sandbox_id: int) -> tuple[Sandbox, Account]:
-    """The learner's sandbox (or 404) and the account the console works in."""
+def get_sandbox_and_actor(request: HttpRequest, sandbox_id: int) -> tuple[Sandbox, Actor]:
+    """The learner's sandbox (or 404) and who they act as in it: every console action is performed as them."""
     sandbox = get_sandbox_for_user(request, sandbox_id)
-    return sandbox, queries.first_account(sandbox)
+    return sandbox, acting_actor(request, sandbox)
+
+
+def get_sandbox_and_account(request: HttpRequest, sandbox_id: int) -> tuple[Sandbox, Account]:
+    """The learner's sandbox (or 404) and the account the console works in: the acting identity's."""
+    sandbox, actor = get_sandbox_and_actor(request, sandbox_id)
+    return sandbox, actor.account
 
 
 def error_status(request: HttpRequest, error: AwsError | None) -> int:
@@ -90,11 +97,12 @@ def _users_context(sandbox: Sandbox, account: Account, typed: dict[str, str], er
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "HEAD", "POST"])
 def users(request: HttpRequest, sandbox_id: int) -> HttpResponse:
-    sandbox, account = get_sandbox_and_account(request, sandbox_id)
+    sandbox, actor = get_sandbox_and_actor(request, sandbox_id)
+    account = actor.account
     typed, error = BLANK_ENTITY, None
     if request.method == "POST":
         typed = _entity_fields(request)
-        error = _attempt(operations.create_user, Actor(account), typed["name"], typed["path"])
+        error = _attempt(operations.create_user, actor, typed["name"], typed["path"])
         if error is None:
             if not request.htmx:
                 return redirect("console:users", sandbox.id)
@@ -121,11 +129,12 @@ def _groups_context(sandbox: Sandbox, account: Account, **overrides: Any) -> dic
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "HEAD", "POST"])
 def groups(request: HttpRequest, sandbox_id: int) -> HttpResponse:
-    sandbox, account = get_sandbox_and_account(request, sandbox_id)
+    sandbox, actor = get_sandbox_and_actor(request, sandbox_id)
+    account = actor.account
     typed, error = BLANK_ENTITY, None
     if request.method == "POST":
         typed = _entity_fields(request)
-        error = _attempt(operations.create_group, Actor(account), typed["name"], typed["path"])
+        error = _attempt(operations.create_group, actor, typed["name"], typed["path"])
         if error is None:
             if not request.htmx:
                 return redirect("console:groups", sandbox.id)
@@ -138,9 +147,10 @@ def groups(request: HttpRequest, sandbox_id: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @require_POST
 def add_member(request: HttpRequest, sandbox_id: int) -> HttpResponse:
-    sandbox, account = get_sandbox_and_account(request, sandbox_id)
+    sandbox, actor = get_sandbox_and_actor(request, sandbox_id)
+    account = actor.account
     chosen = {"user": request.POST.get("user", ""), "group": request.POST.get("group", "")}
-    error = _attempt(operations.add_user_to_group, Actor(account), chosen["group"], chosen["user"])
+    error = _attempt(operations.add_user_to_group, actor, chosen["group"], chosen["user"])
     if error is None:
         if not request.htmx:
             return redirect("console:groups", sandbox.id)

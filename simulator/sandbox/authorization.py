@@ -22,35 +22,69 @@ from simulator.policy.parse import parse_policy
 from simulator.policy.policyset import PolicySet
 from simulator.policy.request import Principal, PrincipalKind, make_request
 
-from .models import Account, DecisionRecord, IamUser, ManagedPolicy, PolicyVersion
+from .models import Account, DecisionRecord, IamUser, ManagedPolicy, PolicyVersion, Role
 
 
 @dataclass(frozen=True)
 class Actor:
-    """The identity a learner is acting as: the account's root user, or one of its IAM users."""
+    """The identity a learner is acting as: the account's root user, one of its IAM users, or a session
+    of one of its roles (``session_name`` names the session, as RoleSessionName does)."""
 
     account: Account
     user: IamUser | None = None
+    role: Role | None = None
+    session_name: str = ""
 
     @property
     def principal(self) -> Principal:
-        if self.user is None:
-            return Principal(self.account.root_arn, PrincipalKind.ROOT, self.account.account_id)
-        return Principal(self.user.arn, PrincipalKind.USER, self.account.account_id)
+        account_id = self.account.account_id
+        if self.role is not None:
+            return Principal(
+                self.session_arn, PrincipalKind.ROLE_SESSION, account_id, self.role.arn, bool(self.role.service_linked)
+            )
+        if self.user is not None:
+            return Principal(self.user.arn, PrincipalKind.USER, account_id)
+        return Principal(self.account.root_arn, PrincipalKind.ROOT, account_id)
+
+    @property
+    def session_arn(self) -> str:
+        """A role session's ARN has no path, whatever the role's ("IAM identifiers": assumed-role ARNs)."""
+        assert self.role is not None
+        return f"arn:aws:sts::{self.account.account_id}:assumed-role/{self.role.name}/{self.session_name}"
+
+    @property
+    def label(self) -> str:
+        """Who is acting, in the console's words."""
+        if self.role is not None:
+            return f"role session {self.role.name}/{self.session_name}"
+        if self.user is not None:
+            return f"IAM user {self.user.name}"
+        return "root user"
 
     def context(self) -> dict[str, str]:
         """The global condition keys AWS fills in from the caller ("AWS global condition context keys")."""
+        now = timezone.now()
         context = {
-            "aws:PrincipalArn": self.principal.arn,
+            "aws:PrincipalArn": self.principal.role_arn or self.principal.arn,
             "aws:PrincipalAccount": self.account.account_id,
-            "aws:PrincipalType": "Account" if self.user is None else "User",
-            "aws:CurrentTime": timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "aws:EpochTime": str(int(timezone.now().timestamp())),
+            "aws:CurrentTime": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "aws:EpochTime": str(int(now.timestamp())),
             "aws:SecureTransport": "true",
         }
-        if self.user is not None:
+        if self.role is not None:
+            context["aws:PrincipalType"] = "AssumedRole"
+            context["aws:userid"] = f"{self.role.unique_id}:{self.session_name}"
+            tags = self.role.tags
+        elif self.user is not None:
+            context["aws:PrincipalType"] = "User"
             context["aws:username"] = self.user.name
             context["aws:userid"] = self.user.unique_id
+            tags = self.user.tags
+        else:
+            context["aws:PrincipalType"] = "Account"
+            tags = []
+        for tag in tags:
+            context[f"aws:PrincipalTag/{tag['Key']}"] = tag["Value"]
         return context
 
 
@@ -70,8 +104,23 @@ def _managed(policy: ManagedPolicy, policy_type: PolicyType = PolicyType.IDENTIT
     return _parsed(version.document, policy_type, policy.arn, source)
 
 
-def policies_for_user(user: IamUser) -> PolicySet:
-    """Everything that bears on a user's requests: inline and attached policies, the groups', the boundary.
+def _boundary(entity: IamUser | Role) -> list[Policy]:
+    if entity.permissions_boundary is None:
+        return []
+    return [_managed(entity.permissions_boundary, PolicyType.PERMISSIONS_BOUNDARY)]
+
+
+def _boundary_versions() -> Prefetch:
+    return Prefetch(
+        "permissions_boundary__versions",
+        queryset=PolicyVersion.objects.filter(is_default=True),
+        to_attr="default_versions",
+    )
+
+
+def policies_for_user(user: IamUser, resource: Policy | None = None) -> PolicySet:
+    """Everything that bears on a user's requests: inline and attached policies, the groups', the boundary,
+    and the resource's own policy when it has one.
 
     A fixed number of queries, however many policies and groups there are.
     """
@@ -83,11 +132,7 @@ def policies_for_user(user: IamUser) -> PolicySet:
             Prefetch("managed_policies", queryset=managed),
             "groups__inline_policies",
             Prefetch("groups__managed_policies", queryset=managed),
-            Prefetch(
-                "permissions_boundary__versions",
-                queryset=PolicyVersion.objects.filter(is_default=True),
-                to_attr="default_versions",
-            ),
+            _boundary_versions(),
         )
         .get(pk=user.pk)
     )
@@ -101,14 +146,31 @@ def policies_for_user(user: IamUser) -> PolicySet:
             for p in group.inline_policies.all()
         ]
         identity += [_managed(p) for p in group.managed_policies.all()]
-    boundary = (
-        [_managed(user.permissions_boundary, PolicyType.PERMISSIONS_BOUNDARY)] if user.permissions_boundary else []
+    return PolicySet(identity, resource=resource, permissions_boundary=_boundary(user))
+
+
+def policies_for_role(role: Role, resource: Policy | None = None) -> PolicySet:
+    """What bears on a role session's requests: the role's inline and attached policies and its boundary."""
+    managed = ManagedPolicy.objects.select_related("account").prefetch_related(_default_versions())
+    role = (
+        Role.objects.select_related("account", "permissions_boundary__account")
+        .prefetch_related("inline_policies", Prefetch("managed_policies", queryset=managed), _boundary_versions())
+        .get(pk=role.pk)
     )
-    return PolicySet(identity, permissions_boundary=boundary)
+    identity = [
+        _parsed(p.document, PolicyType.IDENTITY, f"{role.name}/{p.name}", "role") for p in role.inline_policies.all()
+    ]
+    identity += [_managed(p) for p in role.managed_policies.all()]
+    return PolicySet(identity, resource=resource, permissions_boundary=_boundary(role))
 
 
-def policies_for(actor: Actor) -> PolicySet:
-    return PolicySet() if actor.user is None else policies_for_user(actor.user)
+def policies_for(actor: Actor, resource: Policy | None = None) -> PolicySet:
+    """The actor's policies, with ``resource`` the resource-based policy of what it asks for, if any."""
+    if actor.role is not None:
+        return policies_for_role(actor.role, resource)
+    if actor.user is not None:
+        return policies_for_user(actor.user, resource)
+    return PolicySet(resource=resource)
 
 
 def authorize(
@@ -117,18 +179,24 @@ def authorize(
     resource: str,
     policies: PolicySet | None = None,
     context: Mapping[str, str | Iterable[str]] | None = None,
+    resource_account: str | None = None,
+    source: str = "console",
 ) -> Decision:
     """Decide the actor's request with the engine and keep the decision in the account's decision log.
 
     ``context`` adds condition keys to (or overrides) the ones AWS fills in from the caller, as the
-    access tester's learner types them.
+    access tester's learner types them. ``resource_account`` is the account owning the resource when
+    it is not the actor's (cross-account access needs both sides to allow). ``source`` says which
+    front door asked (console, access-tester, api), for the log.
     """
     request_context = {**actor.context(), **(context or {})}
-    request = make_request(actor.principal, action, resource, request_context, actor.account.account_id)
+    owner = resource_account or actor.account.account_id
+    request = make_request(actor.principal, action, resource, request_context, owner)
     decision = evaluate(request, policies if policies is not None else policies_for(actor))
     trace = explain.trace(decision)
     DecisionRecord.objects.create(
         account=actor.account,
+        source=source,
         principal_arn=actor.principal.arn,
         action=action,
         resource=resource,

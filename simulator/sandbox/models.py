@@ -28,8 +28,15 @@ class SandboxQuerySet(models.QuerySet):
 
 
 class Sandbox(models.Model):
+    """A learner's simulated AWS: one or more accounts, built from a template it can be reset to."""
+
+    class Template(models.TextChoices):
+        EMPTY = "empty", "Empty account"
+        DEMO = "demo", "Demo account"
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sandboxes")
     name = models.CharField(max_length=100)
+    template = models.CharField(max_length=32, choices=Template, default=Template.EMPTY)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SandboxQuerySet.as_manager()
@@ -49,6 +56,8 @@ class Account(models.Model):
     alias = models.CharField(max_length=63, blank=True)
     root_email = models.EmailField(blank=True)
     root_mfa_enabled = models.BooleanField(default=False)
+    # GetAccountPasswordPolicy's fields (MinimumPasswordLength, RequireSymbols, ...); None: no policy set.
+    password_policy = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -170,6 +179,11 @@ class IamUser(Entity):
     permissions_boundary = models.ForeignKey(
         ManagedPolicy, null=True, blank=True, on_delete=models.PROTECT, related_name="bounded_users"
     )
+    tags = models.JSONField(default=list, blank=True)
+    # The console password (login profile), hashed; empty: the user cannot sign in to the console.
+    password = models.CharField(max_length=128, blank=True)
+    password_reset_required = models.BooleanField(default=False)
+    password_last_used = models.DateTimeField(null=True, blank=True)
 
     class Meta(Entity.Meta):
         constraints = _unique_name_in_account("user")
@@ -199,9 +213,89 @@ class Role(Entity):
     permissions_boundary = models.ForeignKey(
         ManagedPolicy, null=True, blank=True, on_delete=models.PROTECT, related_name="bounded_roles"
     )
+    tags = models.JSONField(default=list, blank=True)
+    # A service-linked role names the service principal that owns it; its trust policy and permissions are fixed.
+    service_linked = models.CharField(max_length=128, blank=True)
 
     class Meta(Entity.Meta):
         constraints = _unique_name_in_account("role")
+
+
+class InstanceProfile(Entity):
+    """A container for one role that EC2 instances are launched with (at most one role, as in IAM)."""
+
+    arn_kind = "instance-profile"
+    id_prefix = identifiers.INSTANCE_PROFILE_PREFIX
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="instance_profiles")
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.PROTECT, related_name="instance_profiles")
+
+    class Meta(Entity.Meta):
+        constraints = _unique_name_in_account("instance_profile")
+
+
+class AccessKey(models.Model):
+    """A long-term access key of an IAM user, or of the root user when ``user`` is empty (bad practice)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "Active"
+        INACTIVE = "Inactive"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="access_keys")
+    user = models.ForeignKey(IamUser, null=True, blank=True, on_delete=models.CASCADE, related_name="access_keys")
+    access_key_id = models.CharField(max_length=20, unique=True, default=identifiers.new_access_key_id)
+    secret = models.CharField(max_length=40, default=identifiers.new_secret_access_key)
+    status = models.CharField(max_length=8, choices=Status, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_service = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.access_key_id
+
+
+class Bucket(models.Model):
+    """An S3 bucket. Bucket names are global in S3, so here unique across the sandbox's accounts."""
+
+    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="buckets")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="buckets")
+    name = models.CharField(max_length=63)
+    # The bucket policy (a resource-based policy); empty: none.
+    policy = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint("sandbox", "name", name="sandbox_bucket_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:s3:::{self.name}"
+
+
+class BucketObject(models.Model):
+    bucket = models.ForeignKey(Bucket, on_delete=models.CASCADE, related_name="objects_stored")
+    key = models.CharField(max_length=1024)
+    body = models.TextField(blank=True)
+    content_type = models.CharField(max_length=255, default="text/plain")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key", "id"]
+        constraints = [models.UniqueConstraint("bucket", "key", name="sandbox_object_unique_key")]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def arn(self) -> str:
+        return f"{self.bucket.arn}/{self.key}"
 
 
 class InlinePolicy(models.Model):
@@ -244,6 +338,8 @@ class DecisionRecord(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="decisions")
     decided_at = models.DateTimeField(auto_now_add=True)
+    # Where the decision was asked for: a console action, the access tester, the API.
+    source = models.CharField(max_length=32, default="console")
     principal_arn = models.CharField(max_length=2048)
     action = models.CharField(max_length=128)
     resource = models.CharField(max_length=2048)
