@@ -1,0 +1,212 @@
+"""Latency of the console under 20 concurrent learners (run: python tests/benchmarks/console_load.py).
+
+Serves the app the way production does — gunicorn, DEBUG off, SQLite in WAL mode, collected static files —
+from a throwaway database holding one demo sandbox per learner, each grown to 40 users and 15 customer
+managed policies. Then 20 client threads, each signed in as its own learner, walk the console's pages in a
+loop for the given duration: every page a learner sees, and the access tester deciding four actions for an
+IAM user. Each client pauses ``--think`` seconds between requests, as a person reading does; ``--think 0``
+measures the server saturated. Prints p50 / p95 / max latency per page and the request rate.
+
+Targets (issue 3): p95 under 150 ms for console pages, under 50 ms for an access-tester decision.
+Kept apart from the test suite: timings belong in benchmarks, not in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlencode
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "benchmark-password-1"
+DECIDE = "access tester: decide"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _prepare(env: dict[str, str], learners: int) -> None:
+    """Migrate, collect static files, and give every learner a demo sandbox grown to a realistic size."""
+    python = sys.executable
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    script = f"""
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from simulator.sandbox import operations as ops
+from simulator.sandbox.authorization import Actor
+from simulator.sandbox.demo import create_demo_sandbox, READ_REPORTS
+for n in range({learners}):
+    person = get_user_model().objects.create_user(f"learner{{n}}", password={PASSWORD!r})
+    root = Actor(create_demo_sandbox(person).accounts.get())
+    for u in range(37):
+        ops.create_user(root, f"user{{u}}", "/bench/")
+    for p in range(14):
+        ops.create_policy(root, f"policy{{p}}", READ_REPORTS)
+"""
+    subprocess.run([python, "-c", script], cwd=ROOT, env=env, check=True)
+
+
+def _sign_in(base: str, username: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{base}/sign-in/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+    answer = session.post(
+        f"{base}/sign-in/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{base}/sign-in/"},
+    )
+    answer.raise_for_status()
+    return session
+
+
+def _pages(base: str, session: requests.Session) -> dict[str, str]:
+    """The console's pages for this learner's sandbox, found by following its links as a browser would."""
+    index = session.get(f"{base}/console/").text
+    sandbox = re.search(r"/console/(\d+)/", index)[1]
+    console = f"{base}/console/{sandbox}"
+    policies = session.get(f"{console}/policies/").text
+    policy = re.search(rf"/console/{sandbox}/policies/(\d+)/", policies)[1]
+    query = urlencode(
+        {
+            "principal": re.search(
+                r'value="(arn:aws:iam::\d+:user/staff/alice)"', session.get(f"{console}/access/").text
+            )[1],
+            "actions": "s3:GetObject s3:PutObject ec2:DescribeInstances iam:CreateUser",
+            "resource": "arn:aws:s3:::reports/q3.csv",
+        }
+    )
+    return {
+        "sandboxes": f"{base}/console/",
+        "users": f"{console}/users/",
+        "groups": f"{console}/groups/",
+        "policies": f"{console}/policies/",
+        "policy": f"{console}/policies/{policy}/",
+        "access tester": f"{console}/access/",
+        DECIDE: f"{console}/access/?{query}",
+        "decision log": f"{console}/decisions/",
+    }
+
+
+def _client(
+    base: str, username: str, seconds: float, think: float, start: threading.Barrier, timings: dict, lock
+) -> None:
+    """Sign in and find the pages first (the password hash is slow on purpose), then walk them once all are ready."""
+    session = _sign_in(base, username)
+    pages = list(_pages(base, session).items())
+    mine: dict[str, list[float]] = defaultdict(list)
+    start.wait()
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        name, url = random.choice(pages)
+        started = time.perf_counter()
+        answer = session.get(url)
+        elapsed = time.perf_counter() - started
+        answer.raise_for_status()
+        mine[name].append(elapsed * 1000)
+        if think:
+            time.sleep(random.uniform(0, 2 * think))
+    with lock:
+        for name, values in mine.items():
+            timings[name].extend(values)
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--think", type=float, default=0.5, help="mean pause between a client's requests (s)")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    options = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as scratch:
+        port = _free_port()
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.benchmarks.load_settings",
+            "IAM_BENCH_DB": str(Path(scratch) / "bench.sqlite3"),
+            "IAM_BENCH_STATIC": str(Path(scratch) / "static"),
+        }
+        _prepare(env, options.clients)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "simulator.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(options.workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    requests.get(f"{base}/healthz", timeout=1)
+                    break
+                except requests.ConnectionError:
+                    time.sleep(0.1)
+            timings: dict[str, list[float]] = defaultdict(list)
+            lock = threading.Lock()
+            start = threading.Barrier(options.clients)
+            threads = [
+                threading.Thread(
+                    target=_client,
+                    args=(base, f"learner{n}", options.seconds, options.think, start, timings, lock),
+                )
+                for n in range(options.clients)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        finally:
+            server.terminate()
+            server.wait()
+
+    total = sum(len(v) for v in timings.values())
+    print(
+        f"{options.clients} clients, {options.seconds:.0f} s, think {options.think} s, "
+        f"gunicorn {options.workers} workers, {os.cpu_count()} CPUs: {total} requests, {total / options.seconds:.0f}/s"
+    )
+    print(f"{'page':<24} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target p95")
+    for name, values in sorted(timings.items()):
+        target = 50 if name == DECIDE else 150
+        p95 = _percentile(values, 0.95)
+        verdict = "met" if p95 < target else "MISSED"
+        print(
+            f"{name:<24} {len(values):>8} {statistics.median(values):>8.1f} {p95:>8.1f} {max(values):>8.1f}"
+            f"  < {target} ms {verdict}"
+        )
+
+
+if __name__ == "__main__":
+    main()

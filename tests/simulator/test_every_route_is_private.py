@@ -1,0 +1,127 @@
+"""No page or endpoint lets one learner read or change another learner's sandbox.
+
+Walks every URL pattern of the console (and of the API, once it exists) instead of a hand-kept list, so a new
+route is covered the moment it is added: its ids are filled in from a sandbox holding one of everything, the
+other learner asks for it with GET and with POST, and must get a 404 with nothing changed. A route whose
+parameters this test cannot fill fails, naming the parameter to add to ``_ids``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from simulator.sandbox import operations
+from simulator.sandbox.authorization import Actor
+from simulator.sandbox.models import AccessKey, Bucket, BucketObject, InstanceProfile, Sandbox
+
+pytestmark = pytest.mark.django_db
+
+PRIVATE_NAMESPACES = ("console", "api")
+# Routes that name no sandbox: they list or create the signed-in learner's own things.
+NOT_SANDBOX_SCOPED = {"console:index", "console:create_sandbox"}
+DOCUMENT = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'
+TRUST = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}'  # noqa: E501
+
+
+def _routes(patterns=None, namespace: str = "") -> list[tuple[str, list[str]]]:
+    """Every named route under the private namespaces, with the names of its parameters."""
+    found = []
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace) if part)
+            found += _routes(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name and namespace.split(":")[0] in PRIVATE_NAMESPACES:
+            found.append((f"{namespace}:{pattern.name}", list(pattern.pattern.converters)))
+    return found
+
+
+ROUTES = [route for route in _routes() if route[0] not in NOT_SANDBOX_SCOPED]
+
+
+@pytest.fixture
+def everything(learner) -> dict[str, object]:
+    """A sandbox holding one of every kind of thing a route can name, keyed by the route parameter's name."""
+    sandbox = Sandbox.objects.create_with_account(learner)
+    account = sandbox.accounts.get()
+    root = Actor(account)
+    user = operations.create_user(root, "alice")
+    group = operations.create_group(root, "admins")
+    role = operations.create_role(root, "web", TRUST)
+    policy = operations.create_policy(root, "s3-all", DOCUMENT)
+    bucket = Bucket.objects.create(sandbox=sandbox, account=account, name="reports")
+    ids = {
+        "sandbox_id": sandbox.pk,
+        "account_id": account.account_id,
+        "user_id": user.pk,
+        "group_id": group.pk,
+        "role_id": role.pk,
+        "policy_id": policy.pk,
+        "version_id": "v1",
+        "bucket_id": bucket.pk,
+        "object_id": BucketObject.objects.create(bucket=bucket, key="q3.csv").pk,
+        "instance_profile_id": InstanceProfile.objects.create(account=account, name="web").pk,
+        "access_key_id": AccessKey.objects.create(account=account, user=user).access_key_id,
+        "decision_id": account.decisions.first().pk,
+        "entity_id": user.pk,
+        "kind": "user",
+        "name": "alice",
+        "user_name": "alice",
+        "group_name": "admins",
+        "role_name": "web",
+        "bucket_name": "reports",
+    }
+    return ids
+
+
+def _snapshot() -> dict[str, int]:
+    """How many rows each sandbox model holds: a refused request must leave every count as it was."""
+    return {model.__name__: model.objects.count() for model in apps.get_app_config("sandbox").get_models()}
+
+
+def _url(name: str, parameters: list[str], ids: dict[str, object]) -> str:
+    missing = [p for p in parameters if p not in ids]
+    if missing:
+        pytest.fail(f"{name} takes {missing}: add a value for it to the `everything` fixture")
+    return reverse(name, kwargs={p: ids[p] for p in parameters})
+
+
+def test_the_walk_finds_the_console_routes() -> None:
+    names = {name for name, _ in ROUTES}
+    assert {"console:users", "console:policy", "console:decision"} <= names
+
+
+@pytest.mark.parametrize(("name", "parameters"), ROUTES, ids=[name for name, _ in ROUTES])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_learner_gets_404_and_changes_nothing(other_learner, everything, name, parameters, method) -> None:
+    client = Client()
+    client.force_login(other_learner)
+    url = _url(name, parameters, everything)
+    before = _snapshot()
+    response = getattr(client, method)(url, {"name": "mallory", "document": DOCUMENT}, HTTP_HX_REQUEST="true")
+    # 405 comes from the method check, before any lookup, whoever owns the ids: it tells nothing.
+    assert response.status_code in (404, 405), f"{method.upper()} {url} answered {response.status_code}"
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize(("name", "parameters"), ROUTES, ids=[name for name, _ in ROUTES])
+def test_a_post_without_the_csrf_token_changes_nothing(learner, everything, name, parameters) -> None:
+    """Session-authenticated writes need the CSRF token, htmx requests included (it sends it as a header)."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    url = _url(name, parameters, everything)
+    before = _snapshot()
+    response = client.post(url, {"name": "mallory", "document": DOCUMENT}, HTTP_HX_REQUEST="true")
+    assert response.status_code in (403, 405), f"POST {url} answered {response.status_code}"
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize(("name", "parameters"), ROUTES, ids=[name for name, _ in ROUTES])
+def test_every_page_opens_for_its_owner(learner, everything, name, parameters) -> None:
+    """The same walk from the owner's side: each readable route answers 200 (POST-only ones 405)."""
+    client = Client()
+    client.force_login(learner)
+    response = client.get(_url(name, parameters, everything))
+    assert response.status_code in (200, 405), f"{name} answered {response.status_code}"
