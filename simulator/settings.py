@@ -53,6 +53,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    # Its Token model needs the migration that ships with DRF (`manage.py migrate` applies it).
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    # Swagger UI's files served from our own static files: the API docs work offline, with no CDN.
+    "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
     "csp",
@@ -158,6 +163,35 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     },
+}
+
+# The JSON API under /api/ (simulator/api/). A token or the signed-in session; every error in one shape
+# (simulator/api/errors.py). Token comes first: a missing or wrong token is a 401 asking for a token,
+# where the session alone would answer 403.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: the browsable docs are Swagger UI at /api/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+    "EXCEPTION_HANDLER": "simulator.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "simulator.api.schema.SandboxAutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IAM Sandbox API",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
 }
 
 if not DEBUG:

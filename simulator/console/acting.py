@@ -3,17 +3,30 @@
 The choice lives in the learner's session, per sandbox, so two sandboxes (or a lesson's sandbox beside the
 playground) each keep their own. An identity deleted since it was chosen falls back to the account's root
 user, and an account that is gone falls back to the sandbox's first account.
+
+Choosing is a shortcut of the simulation: in AWS one becomes an IAM user by signing in with its
+credentials, and a role session by calling sts:AssumeRole.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from django.http import Http404, HttpRequest
 
+from simulator.sandbox import errors
 from simulator.sandbox.authorization import Actor
 from simulator.sandbox.models import Account, Sandbox
 
 SESSION_KEY = "acting"
 DEFAULT_SESSION_NAME = "console"
+ROOT = "root"
+# STS API Reference, AssumeRole: RoleSessionName is 2 to 64 characters matching this pattern.
+SESSION_NAME_PATTERN = r"[\w+=,.@-]*"
+_SESSION_NAME = re.compile(SESSION_NAME_PATTERN, re.ASCII)
+# Set on the request: the acting identity, per sandbox, for the rest of the request (the nav asks again).
+_REMEMBERED = "_acting_actors"
 
 
 def _choices(request: HttpRequest) -> dict[str, dict[str, str]]:
@@ -27,8 +40,13 @@ def _account(sandbox: Sandbox, account_id: str | None) -> Account:
     return next((a for a in accounts if a.account_id == account_id), accounts[0])
 
 
-def acting_actor(request: HttpRequest, sandbox: Sandbox) -> Actor:
-    """The identity the learner chose for this sandbox; the first account's root user until they choose."""
+def _remembered(request: HttpRequest) -> dict[int, Actor]:
+    if not hasattr(request, _REMEMBERED):
+        setattr(request, _REMEMBERED, {})
+    return getattr(request, _REMEMBERED)
+
+
+def _stored_actor(request: HttpRequest, sandbox: Sandbox) -> Actor:
     choice = _choices(request).get(str(sandbox.pk), {})
     account = _account(sandbox, choice.get("account"))
     if choice.get("role"):
@@ -42,6 +60,17 @@ def acting_actor(request: HttpRequest, sandbox: Sandbox) -> Actor:
     return Actor(account)
 
 
+def acting_actor(request: HttpRequest, sandbox: Sandbox) -> Actor:
+    """The identity the learner chose for this sandbox; the first account's root user until they choose.
+
+    Looked up once per request: the page's view and its navigation bar both ask.
+    """
+    remembered = _remembered(request)
+    if sandbox.pk not in remembered:
+        remembered[sandbox.pk] = _stored_actor(request, sandbox)
+    return remembered[sandbox.pk]
+
+
 def act_as(request: HttpRequest, sandbox: Sandbox, actor: Actor) -> None:
     """Remember ``actor`` as who the learner is in this sandbox from now on."""
     choice = {"account": actor.account.account_id}
@@ -50,3 +79,84 @@ def act_as(request: HttpRequest, sandbox: Sandbox, actor: Actor) -> None:
     elif actor.user is not None:
         choice["user"] = actor.user.name
     request.session[SESSION_KEY] = {**_choices(request), str(sandbox.pk): choice}
+    _remembered(request)[sandbox.pk] = actor
+
+
+def identity_value(actor: Actor) -> str:
+    """How the identity picker names an identity: ``root``, ``user:NAME`` or ``role:NAME``."""
+    if actor.role is not None:
+        return f"role:{actor.role.name}"
+    if actor.user is not None:
+        return f"user:{actor.user.name}"
+    return ROOT
+
+
+def check_session_name(name: str) -> None:
+    """RoleSessionName's constraints, every broken one reported at once as STS words them."""
+    broken = []
+    if len(name) < 2:
+        broken.append("Member must have length greater than or equal to 2")
+    if len(name) > 64:
+        broken.append("Member must have length less than or equal to 64")
+    if not _SESSION_NAME.fullmatch(name):
+        broken.append(f"Member must satisfy regular expression pattern: {SESSION_NAME_PATTERN}")
+    if broken:
+        count = f"{len(broken)} validation error{'s' if len(broken) > 1 else ''} detected"
+        details = "; ".join(f"Value '{name}' at 'roleSessionName' failed to satisfy constraint: {b}" for b in broken)
+        raise errors.validation_error(f"{count}: {details}")
+
+
+def chosen_actor(account: Account, identity: str, session_name: str) -> Actor:
+    """The identity the picker names in ``account``, or the AWS error saying what is wrong with the choice.
+
+    A blank session name is the console's default one.
+    """
+    kind, _, name = identity.partition(":")
+    if identity == ROOT:
+        return Actor(account)
+    if kind == "user":
+        user = account.users.filter(name=name).first()
+        if user is None:
+            raise errors.no_such_entity("User", name)
+        return Actor(account, user=user)
+    if kind == "role":
+        session_name = session_name.strip() or DEFAULT_SESSION_NAME
+        check_session_name(session_name)
+        role = account.roles.filter(name=name).first()
+        if role is None:
+            raise errors.no_such_entity("Role", name)
+        if role.service_linked:
+            message = f"Only {role.service_linked} can assume the service-linked role {role.name}."
+            raise errors.AwsError("AccessDenied", message, 403)
+        return Actor(account, role=role, session_name=session_name)
+    raise errors.validation_error("Choose the root user, an IAM user or a role to act as.")
+
+
+@dataclass(frozen=True)
+class Picker:
+    """What the identity picker offers: every identity of the acting account, and who is acting now."""
+
+    actor: Actor
+    current: str
+    session_name: str
+    user_names: list[str]
+    role_names: list[str]
+
+    @property
+    def is_root(self) -> bool:
+        return self.current == ROOT
+
+
+def picker(request: HttpRequest, sandbox: Sandbox) -> Picker:
+    """Two queries for the names, however many users and roles the account holds.
+
+    Service-linked roles are left out: only their service can assume them.
+    """
+    actor = acting_actor(request, sandbox)
+    return Picker(
+        actor=actor,
+        current=identity_value(actor),
+        session_name=actor.session_name or DEFAULT_SESSION_NAME,
+        user_names=list(actor.account.users.order_by("name").values_list("name", flat=True)),
+        role_names=list(actor.account.roles.filter(service_linked="").order_by("name").values_list("name", flat=True)),
+    )

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from simulator.console import queries
@@ -65,22 +65,6 @@ def _render(request: HttpRequest, page: str, region: str, context: dict, error: 
 def _entity_fields(request: HttpRequest) -> dict[str, str]:
     """What the learner typed; an empty path means the default, as when the CLI leaves --path out."""
     return {"name": request.POST.get("name", ""), "path": request.POST.get("path", "") or "/"}
-
-
-@login_required
-@require_safe
-def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "console/index.html", {"sandboxes": queries.sandboxes_with_accounts(request.user)})
-
-
-@login_required
-@require_POST
-def create_sandbox(request: HttpRequest) -> HttpResponse:
-    """Create the learner's playground; a second click (or a resubmitted form) finds the first one."""
-    sandbox = Sandbox.objects.for_user(request.user).first()
-    if sandbox is None:
-        sandbox = Sandbox.objects.create_with_account(request.user)
-    return redirect("console:users", sandbox.id)
 
 
 def _users_context(sandbox: Sandbox, account: Account, typed: dict[str, str], error: AwsError | None) -> dict:

@@ -8,7 +8,7 @@ decision in the account's decision log.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 from django.db.models import Prefetch
@@ -86,6 +86,14 @@ class Actor:
         for tag in tags:
             context[f"aws:PrincipalTag/{tag['Key']}"] = tag["Value"]
         return context
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedDecision(Decision):
+    """A decision as :func:`authorize` returns it: ``record_id`` is its entry in the decision log, so a page
+    showing the decision (an AccessDenied in place, say) can link to it."""
+
+    record_id: int | None = None
 
 
 @lru_cache(maxsize=4096)
@@ -181,7 +189,7 @@ def authorize(
     context: Mapping[str, str | Iterable[str]] | None = None,
     resource_account: str | None = None,
     source: str = "console",
-) -> Decision:
+) -> LoggedDecision:
     """Decide the actor's request with the engine and keep the decision in the account's decision log.
 
     ``context`` adds condition keys to (or overrides) the ones AWS fills in from the caller, as the
@@ -194,7 +202,7 @@ def authorize(
     request = make_request(actor.principal, action, resource, request_context, owner)
     decision = evaluate(request, policies if policies is not None else policies_for(actor))
     trace = explain.trace(decision)
-    DecisionRecord.objects.create(
+    record = DecisionRecord.objects.create(
         account=actor.account,
         source=source,
         principal_arn=actor.principal.arn,
@@ -204,4 +212,4 @@ def authorize(
         sentence=trace["sentence"],
         trace=trace,
     )
-    return decision
+    return LoggedDecision(**{f.name: getattr(decision, f.name) for f in fields(Decision)}, record_id=record.pk)

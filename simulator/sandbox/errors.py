@@ -25,6 +25,11 @@ class AccessDenied(AwsError):
         super().__init__("AccessDenied", sentence, 403)
         self.decision = decision
 
+    @property
+    def record_id(self) -> int | None:
+        """The decision log's entry for this denial, when the decision came from ``authorize()`` (which logs it)."""
+        return getattr(self.decision, "record_id", None)
+
 
 def entity_already_exists(kind: str, name: str) -> AwsError:
     return AwsError("EntityAlreadyExists", f"{kind} with name {name} already exists.", 409)

@@ -176,8 +176,10 @@ class IamUser(Entity):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="users")
     managed_policies = models.ManyToManyField(ManagedPolicy, blank=True, related_name="users")
+    # RESTRICT, not PROTECT: deleting a whole account or learner takes the boundary policy and its users
+    # together; deleting the policy alone is refused (DeletePolicy answers DeleteConflict before that).
     permissions_boundary = models.ForeignKey(
-        ManagedPolicy, null=True, blank=True, on_delete=models.PROTECT, related_name="bounded_users"
+        ManagedPolicy, null=True, blank=True, on_delete=models.RESTRICT, related_name="bounded_users"
     )
     tags = models.JSONField(default=list, blank=True)
     # The console password (login profile), hashed; empty: the user cannot sign in to the console.
@@ -211,11 +213,14 @@ class Role(Entity):
     max_session_duration = models.PositiveIntegerField(default=3600)
     managed_policies = models.ManyToManyField(ManagedPolicy, blank=True, related_name="roles")
     permissions_boundary = models.ForeignKey(
-        ManagedPolicy, null=True, blank=True, on_delete=models.PROTECT, related_name="bounded_roles"
+        ManagedPolicy, null=True, blank=True, on_delete=models.RESTRICT, related_name="bounded_roles"
     )
     tags = models.JSONField(default=list, blank=True)
     # A service-linked role names the service principal that owns it; its trust policy and permissions are fixed.
     service_linked = models.CharField(max_length=128, blank=True)
+    # ARNs of the service's resources that use a service-linked role: while any remain it cannot be deleted.
+    # None of those services runs in the sandbox, so learners add and remove them by hand.
+    resources_in_use = models.JSONField(default=list, blank=True)
 
     class Meta(Entity.Meta):
         constraints = _unique_name_in_account("role")
@@ -228,7 +233,7 @@ class InstanceProfile(Entity):
     id_prefix = identifiers.INSTANCE_PROFILE_PREFIX
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="instance_profiles")
-    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.PROTECT, related_name="instance_profiles")
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.RESTRICT, related_name="instance_profiles")
 
     class Meta(Entity.Meta):
         constraints = _unique_name_in_account("instance_profile")

@@ -6,10 +6,12 @@ import json
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from simulator.sandbox import operations
-from simulator.sandbox.models import DecisionRecord
+from simulator.sandbox import buckets, operations
+from simulator.sandbox.models import DecisionRecord, IamUser, Role
 
 from .conftest import HTMX
 
@@ -213,3 +215,184 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, sandbox):
 
 def test_posts_are_refused(learner_client, sandbox):
     assert learner_client.post(access_url(sandbox), {"actions": "s3:GetObject"}).status_code == 405
+
+
+# Roles, resource-based policies and context keys. IAM User Guide: "IAM role trust policies", "Policy evaluation
+# logic" (resource-based policies), "IAM policy elements: Variables and tags"; IAM API Reference:
+# "GetContextKeysForPrincipalPolicy".
+
+TRUST_ALICE_TEMPLATE = {"Effect": "Allow", "Action": "sts:AssumeRole"}
+OWN_PREFIX = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "s3:ListBucket",
+                "Resource": "arn:aws:s3:::reports",
+                "Condition": {"StringLike": {"s3:prefix": "home/${aws:username}/*"}},
+            }
+        ],
+    }
+)
+
+
+def policy_of(*statements: dict) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+@pytest.fixture
+def deployer(root, alice):
+    trust = policy_of({**TRUST_ALICE_TEMPLATE, "Principal": {"AWS": alice.arn}})
+    return operations.create_role(root, "Deployer", trust)
+
+
+@pytest.fixture
+def reports(root, alice):
+    bucket = buckets.create_bucket(root, "reports")
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": alice.arn},
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::reports/*",
+    }
+    buckets.put_bucket_policy(root, "reports", policy_of(statement))
+    return bucket
+
+
+def ask_as(client, sandbox, principal_arn, actions, resource="*", **more):
+    query = {"principal": principal_arn, "actions": actions, "resource": resource, "context": "", **more}
+    return client.get(access_url(sandbox, **query))
+
+
+def test_every_role_is_offered_as_an_access_tester_session(learner_client, sandbox, root, deployer):
+    session = f"arn:aws:sts::{root.account.account_id}:assumed-role/Deployer/access-tester"
+    response = learner_client.get(access_url(sandbox))
+    assertContains(response, f'<option value="{session}">Deployer (session access-tester)</option>', html=True)
+    ask_as(learner_client, sandbox, session, "iam:ListRoles")
+    record = DecisionRecord.objects.get(principal_arn=session)
+    assert (record.action, record.result) == ("iam:ListRoles", "implicitDeny")
+
+
+def test_decisions_are_logged_as_the_access_testers(learner_client, sandbox, alice):
+    ask(learner_client, sandbox, alice, "s3:GetObject, iam:CreateUser")
+    assert set(DecisionRecord.objects.filter(principal_arn=alice.arn).values_list("source", flat=True)) == {
+        "access-tester"
+    }
+
+
+def test_each_result_links_to_its_entry_in_the_decision_log(learner_client, sandbox, alice):
+    response = ask(learner_client, sandbox, alice, "s3:GetObject")
+    record = DecisionRecord.objects.get(principal_arn=alice.arn)
+    assertContains(response, f'href="/console/{sandbox.id}/decisions/{record.id}/"')
+
+
+def test_a_head_request_neither_decides_nor_logs(learner_client, sandbox, alice):
+    query = {"principal": alice.arn, "actions": "s3:GetObject", "resource": "*"}
+    assert learner_client.head(access_url(sandbox, **query)).status_code == 200
+    assert not DecisionRecord.objects.filter(source="access-tester").exists()
+
+
+def test_a_link_naming_only_the_principal_preselects_it_and_decides_nothing(learner_client, sandbox, alice):
+    response = learner_client.get(access_url(sandbox, principal=alice.arn))
+    assertContains(response, f'<option value="{alice.arn}" selected>alice</option>', html=True)
+    assert not DecisionRecord.objects.filter(source="access-tester").exists()
+
+
+def test_a_bucket_policy_takes_part_and_is_named(learner_client, sandbox, alice, reports):
+    """A resource-based policy that names the user allows it within the account with no identity-based policy."""
+    response = ask(learner_client, sandbox, alice, "s3:GetObject, s3:PutObject", resource="arn:aws:s3:::reports/q1.csv")
+    assertContains(response, "the bucket policy of reports took part", count=2)
+    assertContains(response, "because a resource-based policy allows it")
+    assertContains(response, '">allowed</span>')
+    assertContains(response, "is not authorized to perform: s3:PutObject")
+    assertContains(response, "<strong>bucket policy of reports</strong>")
+
+
+@pytest.mark.parametrize(
+    ("action", "result", "took_part"),
+    [("sts:AssumeRole", "allowed", True), ("iam:GetRole", "implicitDeny", False)],
+)
+def test_a_roles_trust_policy_takes_part_only_in_assuming_it(
+    learner_client, sandbox, alice, deployer, action, result, took_part
+):
+    response = ask(learner_client, sandbox, alice, action, resource=deployer.arn)
+    assertContains(response, f'">{result}</span>')
+    note = "the trust policy of role Deployer took part"
+    (assertContains if took_part else assertNotContains)(response, note)
+    if not took_part:
+        assertContains(response, "no resource-based policy took part")
+
+
+def test_the_context_keys_the_policies_use_are_listed_with_a_field_each(learner_client, sandbox, root, alice):
+    operations.put_user_policy(root, "alice", "OwnPrefix", OWN_PREFIX)
+    response = ask(learner_client, sandbox, alice, "s3:ListBucket", resource="arn:aws:s3:::reports")
+    content = response.content.decode()
+    assert "<code>s3:prefix</code>" in content and "<code>aws:username</code>" in content
+    assert 'name="key:s3:prefix" form="tester-form"' in content
+    assert 'placeholder="alice"' in content
+    missing_row = content.split('class="context-key-missing"')[1].split("</tr>")[0]
+    assert "s3:prefix" in missing_row and "missing" in missing_row
+    assert "filled in by the sandbox" in content
+
+
+def test_a_value_given_in_a_keys_field_reaches_the_engine(learner_client, sandbox, root, alice):
+    operations.put_user_policy(root, "alice", "OwnPrefix", OWN_PREFIX)
+    response = ask_as(
+        learner_client, sandbox, alice.arn, "s3:ListBucket", "arn:aws:s3:::reports", **{"key:s3:prefix": "home/alice/x"}
+    )
+    assertContains(response, '">allowed</span>')
+    assertContains(response, 'value="home/alice/x"')
+    assertNotContains(response, 'class="context-key-missing"')
+
+
+def test_the_same_value_in_the_box_and_the_field_is_one_value(learner_client, sandbox, root, alice):
+    operations.put_user_policy(root, "alice", "OwnPrefix", OWN_PREFIX)
+    ask_as(
+        learner_client,
+        sandbox,
+        alice.arn,
+        "s3:ListBucket",
+        "arn:aws:s3:::reports",
+        context="s3:prefix=home/alice/x",
+        **{"key:s3:prefix": "home/alice/x"},
+    )
+    condition = DecisionRecord.objects.get(source="access-tester").trace["statements"][0]["conditions"][0]
+    assert condition["requestValues"] == ["home/alice/x"]
+
+
+def test_a_malformed_key_field_is_reported(learner_client, sandbox, alice):
+    response = ask_as(learner_client, sandbox, alice.arn, "s3:GetObject", **{"key:no colon": "x"})
+    assertContains(response, "Write each context key as prefix:name=value; not no colon")
+    assert not DecisionRecord.objects.filter(source="access-tester").exists()
+
+
+def test_context_values_typed_in_key_fields_are_escaped(learner_client, sandbox, root, alice):
+    operations.put_user_policy(root, "alice", "OwnPrefix", OWN_PREFIX)
+    typed = '"><script>alert(1)</script>'
+    response = ask_as(
+        learner_client, sandbox, alice.arn, "s3:ListBucket", "arn:aws:s3:::reports", **{"key:s3:prefix": typed}
+    )
+    assertNotContains(response, "<script>alert")
+    assertContains(response, 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"')
+
+
+def test_the_principal_list_costs_the_same_queries_for_10_or_300_identities(learner_client, sandbox, root):
+    def add(first: int, last: int) -> None:
+        IamUser.objects.bulk_create(
+            IamUser(account=root.account, name=f"u{n}", unique_id=f"AIDA{n:017}") for n in range(first, last)
+        )
+        Role.objects.bulk_create(
+            Role(account=root.account, name=f"r{n}", unique_id=f"AROA{n:017}", trust_policy="{}")
+            for n in range(first, last)
+        )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            learner_client.get(access_url(sandbox))
+        return len(captured)
+
+    add(0, 10)
+    few = queries()
+    add(10, 300)
+    assert queries() == few

@@ -13,8 +13,12 @@ def test_it_offers_a_button_and_creates_nothing_on_get(learner_client):
     assert not Sandbox.objects.exists()
 
 
+def test_the_first_sandbox_is_offered_as_the_playground(learner_client):
+    assertContains(learner_client.get("/console/"), 'name="name" value="Playground"')
+
+
 def test_the_button_creates_a_playground_with_one_account(learner_client, learner):
-    response = learner_client.post("/console/create/")
+    response = learner_client.post("/console/create/", {"name": "Playground", "template": "empty"})
     sandbox = Sandbox.objects.for_user(learner).get()
     assertRedirects(response, f"/console/{sandbox.id}/users/")
     assert sandbox.name == "Playground"
@@ -22,8 +26,9 @@ def test_the_button_creates_a_playground_with_one_account(learner_client, learne
 
 
 def test_pressing_the_button_twice_keeps_one_sandbox(learner_client, learner):
-    learner_client.post("/console/create/")
-    learner_client.post("/console/create/")
+    learner_client.post("/console/create/", {"name": "Playground"})
+    response = learner_client.post("/console/create/", {"name": "Playground"})
+    assertContains(response, "EntityAlreadyExists", status_code=409)
     assert Sandbox.objects.for_user(learner).count() == 1
 
 

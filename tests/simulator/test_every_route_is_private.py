@@ -13,16 +13,17 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from simulator.sandbox import operations
+from simulator.sandbox import operations, password_policy
 from simulator.sandbox.authorization import Actor
-from simulator.sandbox.models import AccessKey, Bucket, BucketObject, InstanceProfile, Sandbox
+from simulator.sandbox.models import AccessKey, Bucket, BucketObject, InstanceProfile, PolicyVersion, Sandbox
 
 pytestmark = pytest.mark.django_db
 
 PRIVATE_NAMESPACES = ("console", "api")
 # Routes that name no sandbox: they list or create the signed-in learner's own things.
-NOT_SANDBOX_SCOPED = {"console:index", "console:create_sandbox"}
+NOT_SANDBOX_SCOPED = {"console:index", "console:create_sandbox", "api:schema", "api:docs", "api:token", "api:sandboxes"}
 DOCUMENT = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'
+BUCKET_POLICY = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]}'  # noqa: E501
 TRUST = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}'  # noqa: E501
 
 
@@ -46,12 +47,22 @@ def everything(learner) -> dict[str, object]:
     """A sandbox holding one of every kind of thing a route can name, keyed by the route parameter's name."""
     sandbox = Sandbox.objects.create_with_account(learner)
     account = sandbox.accounts.get()
+    account.alias = "learners-account"
+    account.save()
     root = Actor(account)
     user = operations.create_user(root, "alice")
     group = operations.create_group(root, "admins")
     role = operations.create_role(root, "web", TRUST)
     policy = operations.create_policy(root, "s3-all", DOCUMENT)
     bucket = Bucket.objects.create(sandbox=sandbox, account=account, name="reports")
+    operations.put_user_policy(root, "alice", "inline", DOCUMENT)
+    operations.put_group_policy(root, "admins", "inline", DOCUMENT)
+    operations.put_role_policy(root, "web", "inline", DOCUMENT)
+    bucket.policy = BUCKET_POLICY
+    bucket.save()
+    password_policy.update_account_password_policy(root, MinimumPasswordLength=12)
+    password_policy.create_login_profile(root, "alice", "a-Long-password-1")
+    profile = InstanceProfile.objects.create(account=account, name="web")
     ids = {
         "sandbox_id": sandbox.pk,
         "account_id": account.account_id,
@@ -62,7 +73,17 @@ def everything(learner) -> dict[str, object]:
         "version_id": "v1",
         "bucket_id": bucket.pk,
         "object_id": BucketObject.objects.create(bucket=bucket, key="q3.csv").pk,
-        "instance_profile_id": InstanceProfile.objects.create(account=account, name="web").pk,
+        "instance_profile_id": profile.pk,
+        "profile_id": profile.pk,
+        "key": "q3.csv",
+        "managed_policy_name": "s3-all",
+        "aws_policy_name": "ReadOnlyAccess",
+        "aws_policy_version_id": PolicyVersion.objects.get(policy__name="ReadOnlyAccess", is_default=True).version_id,
+        "instance_profile_name": "web",
+        "policy_name": "inline",
+        "alias": "learners-account",
+        # Every entity page's forms post to .../change/<change>/; each kind of entity can be deleted.
+        "change": "delete",
         "access_key_id": AccessKey.objects.create(account=account, user=user).access_key_id,
         "decision_id": account.decisions.first().pk,
         "entity_id": user.pk,
@@ -81,7 +102,12 @@ def _snapshot() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in apps.get_app_config("sandbox").get_models()}
 
 
+# Routes whose parameter takes another of the fixture's values than the one named like it.
+ROUTE_IDS = {"api:aws_policy_version": {"version_id": "aws_policy_version_id"}}
+
+
 def _url(name: str, parameters: list[str], ids: dict[str, object]) -> str:
+    ids = {**ids, **{parameter: ids[key] for parameter, key in ROUTE_IDS.get(name, {}).items()}}
     missing = [p for p in parameters if p not in ids]
     if missing:
         pytest.fail(f"{name} takes {missing}: add a value for it to the `everything` fixture")
@@ -120,8 +146,12 @@ def test_a_post_without_the_csrf_token_changes_nothing(learner, everything, name
 
 @pytest.mark.parametrize(("name", "parameters"), ROUTES, ids=[name for name, _ in ROUTES])
 def test_every_page_opens_for_its_owner(learner, everything, name, parameters) -> None:
-    """The same walk from the owner's side: each readable route answers 200 (POST-only ones 405)."""
+    """The same walk from the owner's side: each readable route answers 200 (POST-only ones 405, and htmx-only
+    ones redirect a plain GET to their page in the same sandbox)."""
     client = Client()
     client.force_login(learner)
     response = client.get(_url(name, parameters, everything))
-    assert response.status_code in (200, 405), f"{name} answered {response.status_code}"
+    if response.status_code == 302:
+        assert response["Location"].startswith(f"/console/{everything['sandbox_id']}/"), name
+    else:
+        assert response.status_code in (200, 405), f"{name} answered {response.status_code}"

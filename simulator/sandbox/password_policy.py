@@ -1,0 +1,273 @@
+"""The account password policy and the console passwords (login profiles) it governs.
+
+Fields, ranges and defaults: IAM API Reference, UpdateAccountPasswordPolicy and
+GetAccountPasswordPolicy. With no custom policy set, AWS's default policy applies ("Set an
+account password policy for IAM users"): 8 to 128 characters, at least three of uppercase
+letters, lowercase letters, numbers and symbols, and not the account's name or email address.
+Console passwords: CreateLoginProfile, UpdateLoginProfile, DeleteLoginProfile.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+
+from . import errors
+from .authorization import Actor
+from .credentials import allow, constraint, find_user, validation_failed
+from .models import Account, IamUser
+
+SYMBOLS = "!@#$%^&*()_+-=[]{}|'"
+LONGEST_PASSWORD = 128
+DEFAULT_MINIMUM_LENGTH = 8
+# AWS's Password type: tab, line feed, carriage return and the printable Latin-1 characters.
+_PASSWORD_CHARACTERS = re.compile(r"[\t\n\r\x20-\xff]+")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One UpdateAccountPasswordPolicy parameter: booleans default to false, numbers to ``default``."""
+
+    kind: type
+    lowest: int = 0
+    highest: int = 0
+    default: int | bool = False
+
+
+FIELDS: dict[str, Field] = {
+    "MinimumPasswordLength": Field(int, 6, 128, 6),
+    "RequireSymbols": Field(bool),
+    "RequireNumbers": Field(bool),
+    "RequireUppercaseCharacters": Field(bool),
+    "RequireLowercaseCharacters": Field(bool),
+    "AllowUsersToChangePassword": Field(bool),
+    # 0, "never expires" and "no reuse check", can only be had by leaving the field out.
+    "MaxPasswordAge": Field(int, 1, 1095, 0),
+    "PasswordReusePrevention": Field(int, 1, 24, 0),
+    "HardExpiry": Field(bool),
+}
+_OMITTED_UNLESS_SET = ("MaxPasswordAge", "PasswordReusePrevention", "HardExpiry")
+
+
+class PasswordPolicyViolation(errors.AwsError):
+    """The password breaks the account's password policy; ``rules`` are the ones broken, in AWS's words."""
+
+    def __init__(self, rules: list[str]) -> None:
+        super().__init__("PasswordPolicyViolation", " ".join(f"{rule}." for rule in rules))
+        self.rules = rules
+
+
+def _problem(name: str, value: object, field: Field) -> str | None:
+    where = name[0].lower() + name[1:]
+    if field.kind is bool:
+        return None if isinstance(value, bool) else constraint(value, where, "Member must be true or false")
+    if not isinstance(value, int) or isinstance(value, bool):
+        return constraint(value, where, "Member must be a whole number")
+    if value < field.lowest:
+        return constraint(value, where, f"Member must have value greater than or equal to {field.lowest}")
+    if value > field.highest:
+        return constraint(value, where, f"Member must have value less than or equal to {field.highest}")
+    return None
+
+
+def update_account_password_policy(actor: Actor, **fields: int | bool) -> dict[str, int | bool]:
+    """Set the custom policy. No partial updates, as in AWS: every field left out reverts to its default."""
+    problems = [f"Unknown parameter '{name}'" for name in fields if name not in FIELDS]
+    for name, value in fields.items():
+        if name in FIELDS and (problem := _problem(name, value, FIELDS[name])):
+            problems.append(problem)
+    if problems:
+        raise validation_failed(problems)
+    allow(actor, "iam:UpdateAccountPasswordPolicy", "*")
+    policy = {name: fields.get(name, field.default) for name, field in FIELDS.items()}
+    with transaction.atomic():
+        account = Account.objects.select_for_update().get(pk=actor.account.pk)
+        account.password_policy = policy
+        account.save(update_fields=["password_policy"])
+    return describe(policy)
+
+
+def _no_policy(account: Account) -> errors.AwsError:
+    return errors.AwsError(
+        "NoSuchEntity", f"The Password Policy with domain name {account.account_id} cannot be found.", 404
+    )
+
+
+def delete_account_password_policy(actor: Actor) -> None:
+    """Back to AWS's default policy."""
+    allow(actor, "iam:DeleteAccountPasswordPolicy", "*")
+    with transaction.atomic():
+        account = Account.objects.select_for_update().get(pk=actor.account.pk)
+        if account.password_policy is None:
+            raise _no_policy(account)
+        account.password_policy = None
+        account.save(update_fields=["password_policy"])
+
+
+def get_account_password_policy(account: Account) -> dict[str, int | bool]:
+    """GetAccountPasswordPolicy's PasswordPolicy; NoSuchEntity while the account has no custom policy."""
+    if account.password_policy is None:
+        raise _no_policy(account)
+    return describe(account.password_policy)
+
+
+def describe(policy: dict) -> dict[str, int | bool]:
+    """The policy as AWS reports it: ExpirePasswords derived, the fields that were never set left out."""
+    reported = {name: policy.get(name, field.default) for name, field in FIELDS.items()}
+    reported["ExpirePasswords"] = bool(reported["MaxPasswordAge"])
+    return {name: value for name, value in reported.items() if value or name not in _OMITTED_UNLESS_SET}
+
+
+def _kinds(password: str) -> dict[str, bool]:
+    """ISO basic Latin letters and digits, and AWS's own list of symbols: nothing else counts."""
+    return {
+        "uppercase letter": any(ch in string.ascii_uppercase for ch in password),
+        "lowercase letter": any(ch in string.ascii_lowercase for ch in password),
+        "number": any(ch in string.digits for ch in password),
+        "symbol": any(ch in SYMBOLS for ch in password),
+    }
+
+
+def _default_policy_violations(password: str, account: Account) -> list[str]:
+    broken = []
+    if len(password) < DEFAULT_MINIMUM_LENGTH:
+        broken.append(f"Password should have a minimum length of {DEFAULT_MINIMUM_LENGTH}")
+    if sum(_kinds(password).values()) < 3:
+        broken.append(
+            "Password should have at least three of these kinds of character: "
+            f"uppercase letters, lowercase letters, numbers and the symbols {' '.join(SYMBOLS)}"
+        )
+    names = {name.lower() for name in (account.alias, account.account_id, account.root_email) if name}
+    if password.lower() in names:
+        broken.append("Password should not be identical to the account name or email address")
+    return broken
+
+
+def violations(password: str, account: Account, current_hash: str = "") -> list[str]:
+    """Every rule of the account's password policy that ``password`` breaks (the default policy if none is set).
+
+    Reuse prevention can only be checked against the current password: earlier ones are not kept.
+    """
+    policy = account.password_policy
+    if policy is None:
+        return _default_policy_violations(password, account)
+    broken = []
+    if len(password) < policy["MinimumPasswordLength"]:
+        broken.append(f"Password should have a minimum length of {policy['MinimumPasswordLength']}")
+    kinds = _kinds(password)
+    for field, kind in (
+        ("RequireUppercaseCharacters", "uppercase letter"),
+        ("RequireLowercaseCharacters", "lowercase letter"),
+        ("RequireNumbers", "number"),
+        ("RequireSymbols", "symbol"),
+    ):
+        if policy[field] and not kinds[kind]:
+            broken.append(f"Password should have at least one {kind}")
+    reuse = policy.get("PasswordReusePrevention", 0)
+    if reuse and current_hash and check_password(password, current_hash):
+        broken.append(f"Password should not be one of the last {reuse} passwords used")
+    return broken
+
+
+def _check_password_shape(password: str) -> None:
+    if not (1 <= len(password) <= LONGEST_PASSWORD) or not _PASSWORD_CHARACTERS.fullmatch(password):
+        rule = f"Member must be 1 to {LONGEST_PASSWORD} printable characters"
+        # The password itself is never echoed back.
+        raise validation_failed([constraint("*****", "password", rule)])
+
+
+def _locked_user(user: IamUser) -> IamUser:
+    return IamUser.objects.select_for_update().select_related("account").get(pk=user.pk)
+
+
+def _no_login_profile(user: IamUser) -> errors.AwsError:
+    return errors.AwsError("NoSuchEntity", f"Login Profile for User {user.name} cannot be found.", 404)
+
+
+def create_login_profile(actor: Actor, user_name: str, password: str, password_reset_required: bool = False) -> IamUser:
+    """Give an IAM user a console password, checked against the account's password policy and stored hashed."""
+    user = find_user(actor, user_name)
+    _check_password_shape(password)
+    allow(actor, "iam:CreateLoginProfile", user.arn)
+    with transaction.atomic():
+        user = _locked_user(user)
+        if user.password:
+            raise errors.AwsError("EntityAlreadyExists", f"Login Profile for user {user.name} already exists.", 409)
+        broken = violations(password, user.account)
+        if broken:
+            raise PasswordPolicyViolation(broken)
+        user.password = make_password(password)
+        user.password_reset_required = password_reset_required
+        user.save(update_fields=["password", "password_reset_required"])
+    return user
+
+
+def update_login_profile(
+    actor: Actor, user_name: str, password: str | None = None, password_reset_required: bool | None = None
+) -> IamUser:
+    """Change a user's console password, or only whether they must choose a new one at next sign-in."""
+    user = find_user(actor, user_name)
+    if password is not None:
+        _check_password_shape(password)
+    allow(actor, "iam:UpdateLoginProfile", user.arn)
+    with transaction.atomic():
+        user = _locked_user(user)
+        if not user.password:
+            raise _no_login_profile(user)
+        if password is not None:
+            broken = violations(password, user.account, user.password)
+            if broken:
+                raise PasswordPolicyViolation(broken)
+            user.password = make_password(password)
+        if password_reset_required is not None:
+            user.password_reset_required = password_reset_required
+        user.save(update_fields=["password", "password_reset_required"])
+    return user
+
+
+def delete_login_profile(actor: Actor, user_name: str) -> IamUser:
+    """Take away a user's console password: they can no longer sign in to the console; access keys stay."""
+    user = find_user(actor, user_name)
+    allow(actor, "iam:DeleteLoginProfile", user.arn)
+    with transaction.atomic():
+        user = _locked_user(user)
+        if not user.password:
+            raise _no_login_profile(user)
+        user.password = ""
+        user.password_reset_required = False
+        user.save(update_fields=["password", "password_reset_required"])
+    return user
+
+
+def requirements(account: Account) -> list[str]:
+    """What the policy in effect asks of a new password, in plain words for the console."""
+    policy = account.password_policy
+    if policy is None:
+        return [
+            f"At least {DEFAULT_MINIMUM_LENGTH} characters (and at most {LONGEST_PASSWORD})",
+            f"At least three of: uppercase letters, lowercase letters, numbers, symbols ({' '.join(SYMBOLS)})",
+            "Not the same as the account name or email address",
+            "Never expires",
+        ]
+    rules = [f"At least {policy['MinimumPasswordLength']} characters (and at most {LONGEST_PASSWORD})"]
+    rules += [
+        wording
+        for field, wording in (
+            ("RequireUppercaseCharacters", "At least one uppercase letter (A–Z)"),
+            ("RequireLowercaseCharacters", "At least one lowercase letter (a–z)"),
+            ("RequireNumbers", "At least one number (0–9)"),
+            ("RequireSymbols", f"At least one symbol ({' '.join(SYMBOLS)})"),
+        )
+        if policy[field]
+    ]
+    age = policy["MaxPasswordAge"]
+    rules.append(f"Expires after {age} days" if age else "Never expires")
+    if policy["HardExpiry"]:
+        rules.append("Once expired, only an administrator can reset it")
+    if policy["PasswordReusePrevention"]:
+        rules.append(f"Cannot reuse the last {policy['PasswordReusePrevention']} passwords")
+    return rules

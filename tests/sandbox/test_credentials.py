@@ -1,0 +1,486 @@
+"""Credentials operations: the password policy, console passwords, access keys and the root user's settings.
+
+Each group cites the AWS page its rules come from.
+"""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.hashers import check_password
+from django.utils import timezone
+
+from simulator.sandbox import access_keys, credentials, operations
+from simulator.sandbox import password_policy as passwords
+from simulator.sandbox.authorization import Actor
+from simulator.sandbox.errors import AccessDenied, AwsError
+from simulator.sandbox.models import AccessKey, Account, DecisionRecord, IamUser, Sandbox
+
+pytestmark = pytest.mark.django_db
+
+ALLOW_ALL = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+
+
+@pytest.fixture
+def account(learner) -> Account:
+    return Sandbox.objects.create_with_account(learner).accounts.get()
+
+
+@pytest.fixture
+def root(account) -> Actor:
+    return Actor(account)
+
+
+@pytest.fixture
+def alice(root) -> IamUser:
+    return operations.create_user(root, "alice")
+
+
+@pytest.fixture
+def admin(root) -> Actor:
+    """An IAM user allowed every action: still not the root user."""
+    user = operations.create_user(root, "admin")
+    operations.put_user_policy(root, "admin", "everything", ALLOW_ALL)
+    return Actor(root.account, user)
+
+
+def fail(call, *args, **kwargs) -> AwsError:
+    with pytest.raises(AwsError) as caught:
+        call(*args, **kwargs)
+    return caught.value
+
+
+def fresh(account: Account) -> Account:
+    return Account.objects.get(pk=account.pk)
+
+
+# --- UpdateAccountPasswordPolicy, GetAccountPasswordPolicy, DeleteAccountPasswordPolicy (IAM API Reference) ---
+
+
+def test_get_without_a_custom_policy_is_no_such_entity(account):
+    error = fail(passwords.get_account_password_policy, account)
+    assert (error.code, error.status) == ("NoSuchEntity", 404)
+    assert error.message == f"The Password Policy with domain name {account.account_id} cannot be found."
+
+
+def test_fields_left_out_take_their_defaults_and_unset_ones_are_not_reported(root):
+    """UpdateAccountPasswordPolicy: a parameter not specified "reverts to its default value"."""
+    passwords.update_account_password_policy(root, RequireNumbers=True, MaxPasswordAge=90)
+    passwords.update_account_password_policy(root, RequireSymbols=True)
+    assert passwords.get_account_password_policy(fresh(root.account)) == {
+        "MinimumPasswordLength": 6,
+        "RequireSymbols": True,
+        "RequireNumbers": False,
+        "RequireUppercaseCharacters": False,
+        "RequireLowercaseCharacters": False,
+        "AllowUsersToChangePassword": False,
+        "ExpirePasswords": False,
+    }
+
+
+def test_a_max_password_age_makes_passwords_expire(root):
+    reported = passwords.update_account_password_policy(
+        root, MaxPasswordAge=90, PasswordReusePrevention=5, HardExpiry=True
+    )
+    assert (reported["ExpirePasswords"], reported["MaxPasswordAge"]) == (True, 90)
+    assert (reported["PasswordReusePrevention"], reported["HardExpiry"]) == (5, True)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "accepted"),
+    [
+        ("MinimumPasswordLength", 5, False),
+        ("MinimumPasswordLength", 6, True),
+        ("MinimumPasswordLength", 128, True),
+        ("MinimumPasswordLength", 129, False),
+        ("MaxPasswordAge", 0, False),
+        ("MaxPasswordAge", 1, True),
+        ("MaxPasswordAge", 1095, True),
+        ("MaxPasswordAge", 1096, False),
+        ("PasswordReusePrevention", 0, False),
+        ("PasswordReusePrevention", 1, True),
+        ("PasswordReusePrevention", 24, True),
+        ("PasswordReusePrevention", 25, False),
+        ("MinimumPasswordLength", "eight", False),
+        ("MinimumPasswordLength", True, False),
+        ("RequireSymbols", "yes", False),
+        ("RequireSymbols", True, True),
+        ("Colour", "blue", False),
+    ],
+)
+def test_policy_fields_and_their_ranges(root, field, value, accepted):
+    """UpdateAccountPasswordPolicy's parameters: length 6-128, age 1-1095 days, reuse 1-24 passwords."""
+    if accepted:
+        assert passwords.update_account_password_policy(root, **{field: value})[field] == value
+    else:
+        error = fail(passwords.update_account_password_policy, root, **{field: value})
+        assert error.code == "ValidationError"
+        assert error.message.startswith("1 validation error detected: ")
+        assert fresh(root.account).password_policy is None
+
+
+def test_every_bad_field_is_reported_at_once(root):
+    error = fail(passwords.update_account_password_policy, root, MinimumPasswordLength=200, MaxPasswordAge=0)
+    assert error.message.startswith("2 validation errors detected: ")
+    assert "Value '200' at 'minimumPasswordLength' failed to satisfy constraint" in error.message
+    assert "Value '0' at 'maxPasswordAge'" in error.message
+
+
+def test_deleting_the_policy_brings_back_the_default(root):
+    passwords.update_account_password_policy(root, MinimumPasswordLength=20)
+    passwords.delete_account_password_policy(root)
+    assert fresh(root.account).password_policy is None
+    assert fail(passwords.delete_account_password_policy, root).code == "NoSuchEntity"
+
+
+def test_an_iam_user_needs_permission_to_change_the_policy(root, alice, admin):
+    alice_acting = Actor(root.account, alice)
+    with pytest.raises(AccessDenied):
+        passwords.update_account_password_policy(alice_acting, MinimumPasswordLength=10)
+    passwords.update_account_password_policy(admin, MinimumPasswordLength=10)
+    assert DecisionRecord.objects.filter(action="iam:UpdateAccountPasswordPolicy", resource="*").count() == 2
+
+
+# --- The default and custom password policies ("Set an account password policy for IAM users") ---
+
+
+@pytest.mark.parametrize(
+    ("password", "broken"),
+    [
+        ("Abcdef1!", []),
+        ("Abcdefg1", []),
+        ("abcdef1!", []),
+        ("ABCDEF1!", []),
+        ("abcdefgh", ["three of these kinds"]),
+        ("abcdef12", ["three of these kinds"]),
+        ("abcdefg.", ["three of these kinds"]),
+        ("Ab1!", ["minimum length of 8"]),
+        ("ab1", ["minimum length of 8", "three of these kinds"]),
+        ("Ops-Team1@example.com", ["identical to the account name or email address"]),
+        ("ops-team1@EXAMPLE.com", ["identical to the account name or email address"]),
+        ("my-company-1", ["identical to the account name or email address"]),
+    ],
+)
+def test_the_default_policy(account, password, broken):
+    """No custom policy: at least 8 characters, three of four kinds of character, not the account name or email."""
+    account.root_email, account.alias = "Ops-Team1@example.com", "my-company-1"
+    found = passwords.violations(password, account)
+    assert len(found) == len(broken)
+    for rule, expected in zip(found, broken, strict=True):
+        assert expected in rule
+
+
+@pytest.mark.parametrize(
+    ("policy", "password", "broken"),
+    [
+        ({"MinimumPasswordLength": 6}, "abcdef", []),
+        ({"MinimumPasswordLength": 12}, "Abcdef1!", ["Password should have a minimum length of 12"]),
+        ({"RequireUppercaseCharacters": True}, "abcdef", ["Password should have at least one uppercase letter"]),
+        ({"RequireLowercaseCharacters": True}, "ABCDEF", ["Password should have at least one lowercase letter"]),
+        ({"RequireNumbers": True}, "abcdef", ["Password should have at least one number"]),
+        ({"RequireSymbols": True}, "abcdef.", ["Password should have at least one symbol"]),
+        ({"RequireSymbols": True}, "abcdef'", []),
+        (
+            {"RequireNumbers": True, "RequireSymbols": True, "MinimumPasswordLength": 10},
+            "abc",
+            [
+                "Password should have a minimum length of 10",
+                "Password should have at least one number",
+                "Password should have at least one symbol",
+            ],
+        ),
+    ],
+)
+def test_a_custom_policy_replaces_the_default(root, policy, password, broken):
+    """UpdateAccountPasswordPolicy: symbols are ! @ # $ % ^ & * ( ) _ + - = [ ] { } | ' only."""
+    passwords.update_account_password_policy(root, **policy)
+    assert passwords.violations(password, fresh(root.account)) == broken
+
+
+# --- CreateLoginProfile, UpdateLoginProfile, DeleteLoginProfile (IAM API Reference) ---
+
+
+def test_a_console_password_is_stored_hashed(root, alice):
+    passwords.create_login_profile(root, "alice", "Correct-Horse-9", password_reset_required=True)
+    alice.refresh_from_db()
+    assert alice.password != "Correct-Horse-9"
+    assert check_password("Correct-Horse-9", alice.password)
+    assert alice.password_reset_required
+
+
+def test_a_second_login_profile_already_exists(root, alice):
+    passwords.create_login_profile(root, "alice", "Correct-Horse-9")
+    error = fail(passwords.create_login_profile, root, "alice", "Other-Horse-9")
+    assert (error.code, error.status, error.message) == (
+        "EntityAlreadyExists",
+        409,
+        "Login Profile for user alice already exists.",
+    )
+
+
+def test_a_password_breaking_the_policy_is_refused_with_every_rule_broken(root, alice):
+    error = fail(passwords.create_login_profile, root, "alice", "short")
+    assert (error.code, error.status) == ("PasswordPolicyViolation", 400)
+    assert len(error.rules) == 2
+    assert "Password should have a minimum length of 8." in error.message
+    alice.refresh_from_db()
+    assert alice.password == ""
+
+
+@pytest.mark.parametrize("password", ["", "x" * 129, "Tab-ok-but-emoji-🙂-1"])
+def test_passwords_outside_awss_password_type_are_malformed(root, alice, password):
+    """CreateLoginProfile's Password: 1 to 128 characters from tab, newline and Latin-1."""
+    error = fail(passwords.create_login_profile, root, "alice", password)
+    assert error.code == "ValidationError"
+    assert "Value '*****' at 'password'" in error.message
+
+
+@pytest.mark.parametrize("call", [passwords.update_login_profile, passwords.delete_login_profile])
+def test_changing_a_missing_login_profile_is_no_such_entity(root, alice, call):
+    error = fail(call, root, "alice")
+    assert (error.code, error.message) == ("NoSuchEntity", "Login Profile for User alice cannot be found.")
+
+
+def test_login_profiles_of_unknown_users_are_no_such_entity(root):
+    assert fail(passwords.create_login_profile, root, "nobody", "Correct-Horse-9").code == "NoSuchEntity"
+
+
+def test_update_changes_the_password_or_only_the_reset_flag(root, alice):
+    passwords.create_login_profile(root, "alice", "Correct-Horse-9")
+    passwords.update_login_profile(root, "alice", password_reset_required=True)
+    alice.refresh_from_db()
+    assert alice.password_reset_required and check_password("Correct-Horse-9", alice.password)
+    passwords.update_login_profile(root, "alice", "Battery-Staple-7", False)
+    alice.refresh_from_db()
+    assert not alice.password_reset_required and check_password("Battery-Staple-7", alice.password)
+
+
+def test_reuse_prevention_refuses_the_current_password(root, alice):
+    passwords.update_account_password_policy(root, PasswordReusePrevention=3)
+    passwords.create_login_profile(root, "alice", "Correct-Horse-9")
+    error = fail(passwords.update_login_profile, root, "alice", "Correct-Horse-9")
+    assert error.rules == ["Password should not be one of the last 3 passwords used"]
+
+
+def test_delete_takes_console_access_away_and_keeps_access_keys(root, alice):
+    passwords.create_login_profile(root, "alice", "Correct-Horse-9", True)
+    access_keys.create_access_key(root, "alice")
+    passwords.delete_login_profile(root, "alice")
+    alice.refresh_from_db()
+    assert (alice.password, alice.password_reset_required) == ("", False)
+    assert alice.access_keys.count() == 1
+
+
+def test_an_iam_user_without_permission_cannot_set_passwords(root, alice):
+    with pytest.raises(AccessDenied) as caught:
+        passwords.create_login_profile(Actor(root.account, alice), "alice", "Correct-Horse-9")
+    assert "iam:CreateLoginProfile" in caught.value.message
+
+
+# --- Access keys: CreateAccessKey, UpdateAccessKey, DeleteAccessKey, ListAccessKeys; "IAM and AWS STS quotas" ---
+
+
+def test_a_new_key_is_active_and_carries_its_secret_once(root, alice):
+    key = access_keys.create_access_key(root, "alice")
+    assert key.access_key_id.startswith("AKIA") and len(key.access_key_id) == 20
+    assert len(key.secret) == 40 and key.status == "Active"
+    listed = access_keys.list_access_keys(root, "alice")
+    assert [k.access_key_id for k in listed] == [key.access_key_id]
+    assert "secret" in listed[0].get_deferred_fields()
+
+
+@pytest.mark.parametrize("owner", ["alice", None])
+def test_at_most_two_access_keys_even_inactive_ones(root, alice, owner):
+    """Quota AccessKeysPerUser: 2, the root user included ("Create access keys for the root user")."""
+    first = access_keys.create_access_key(root, owner)
+    access_keys.create_access_key(root, owner)
+    access_keys.update_access_key(root, owner, first.access_key_id, "Inactive")
+    error = fail(access_keys.create_access_key, root, owner)
+    assert (error.code, error.status, error.message) == (
+        "LimitExceeded",
+        409,
+        "Cannot exceed quota for AccessKeysPerUser: 2",
+    )
+    assert AccessKey.objects.count() == 2
+
+
+def test_root_and_each_user_have_their_own_quota(root, alice):
+    for owner in (None, None, "alice", "alice"):
+        access_keys.create_access_key(root, owner)
+    assert AccessKey.objects.filter(user=None).count() == AccessKey.objects.filter(user=alice).count() == 2
+
+
+@pytest.mark.parametrize("call", ["create", "update", "delete", "list"])
+def test_only_the_root_user_manages_root_access_keys(root, admin, call):
+    """CreateAccessKey without a user name acts on the caller's own keys: no IAM identity can reach root's."""
+    key = access_keys.create_access_key(root, None)
+    calls = {
+        "create": lambda: access_keys.create_access_key(admin, None),
+        "update": lambda: access_keys.update_access_key(admin, None, key.access_key_id, "Inactive"),
+        "delete": lambda: access_keys.delete_access_key(admin, None, key.access_key_id),
+        "list": lambda: access_keys.list_access_keys(admin, None),
+    }
+    error = fail(calls[call])
+    assert (error.code, error.status) == ("AccessDenied", 403)
+    assert "Only the root user can" in error.message
+    key.refresh_from_db()
+    assert key.status == "Active" and AccessKey.objects.count() == 1
+
+
+def test_an_iam_user_with_permission_manages_other_users_keys(admin, alice):
+    key = access_keys.create_access_key(admin, "alice")
+    access_keys.delete_access_key(admin, "alice", key.access_key_id)
+    assert not AccessKey.objects.exists()
+
+
+def test_status_must_be_active_or_inactive(root, alice):
+    key = access_keys.create_access_key(root, "alice")
+    error = fail(access_keys.update_access_key, root, "alice", key.access_key_id, "Disabled")
+    assert error.code == "ValidationError"
+    assert "Member must satisfy enum value set: [Active, Inactive]" in error.message
+
+
+def test_a_key_of_someone_else_cannot_be_found(root, alice):
+    operations.create_user(root, "bob")
+    bobs = access_keys.create_access_key(root, "bob")
+    for call in (
+        lambda: access_keys.update_access_key(root, "alice", bobs.access_key_id, "Inactive"),
+        lambda: access_keys.delete_access_key(root, "alice", bobs.access_key_id),
+    ):
+        error = fail(call)
+        assert (error.code, error.message) == (
+            "NoSuchEntity",
+            f"The Access Key with id {bobs.access_key_id} cannot be found.",
+        )
+    assert AccessKey.objects.get().status == "Active"
+
+
+def test_last_use_is_na_until_a_request_is_signed_with_the_key(root, alice, monkeypatch):
+    """GetAccessKeyLastUsed: ServiceName and Region "N/A" and no LastUsedDate for a key never used."""
+    key = access_keys.create_access_key(root, "alice")
+    assert access_keys.last_used(key) == {"ServiceName": "N/A", "Region": "N/A"}
+    used_at = timezone.now() - timedelta(minutes=5)
+    monkeypatch.setattr(access_keys, "_now", lambda: used_at)
+    access_keys.record_access_key_use(key.access_key_id, "s3")
+    key.refresh_from_db()
+    assert access_keys.last_used(key) == {"LastUsedDate": used_at, "ServiceName": "s3"}
+
+
+def test_an_inactive_or_unknown_key_signs_nothing(root, alice):
+    key = access_keys.create_access_key(root, "alice")
+    access_keys.update_access_key(root, "alice", key.access_key_id, "Inactive")
+    for access_key_id in (key.access_key_id, "AKIANOTAREALKEY00000"):
+        error = fail(access_keys.record_access_key_use, access_key_id, "s3")
+        assert (error.code, error.status) == ("InvalidClientTokenId", 403)
+    key.refresh_from_db()
+    assert key.last_used_at is None
+
+
+def test_key_actions_are_logged_under_awss_names(root, alice):
+    key = access_keys.create_access_key(root, "alice")
+    access_keys.update_access_key(root, "alice", key.access_key_id, "Inactive")
+    access_keys.delete_access_key(root, "alice", key.access_key_id)
+    logged = list(DecisionRecord.objects.order_by("id").values_list("action", "resource"))
+    assert logged[-3:] == [(f"iam:{name}AccessKey", alice.arn) for name in ("Create", "Update", "Delete")]
+    assert not DecisionRecord.objects.filter(trace__icontains=key.secret).exists()
+
+
+# --- The root user: "Tasks that require root user credentials"; EnableMFADevice; CreateAccountAlias ---
+
+
+def test_the_root_user_changes_its_email(root):
+    credentials.set_root_email(root, "ops@example.com")
+    assert fresh(root.account).root_email == "ops@example.com"
+    assert fail(credentials.set_root_email, root, "not an email").code == "ValidationError"
+
+
+def test_no_iam_identity_changes_the_root_users_email_or_mfa(root, admin):
+    for call in (
+        lambda: credentials.set_root_email(admin, "evil@example.com"),
+        lambda: credentials.enable_root_mfa(admin, "123456", "654321"),
+        lambda: credentials.disable_root_mfa(admin),
+    ):
+        assert fail(call).code == "AccessDenied"
+    account = fresh(root.account)
+    assert (account.root_email, account.root_mfa_enabled) == ("", False)
+
+
+@pytest.mark.parametrize(
+    ("code1", "code2", "accepted"),
+    [
+        ("123456", "654321", True),
+        ("000000", "000001", True),
+        ("12345", "654321", False),
+        ("1234567", "654321", False),
+        ("12345a", "654321", False),
+        ("123456", "", False),
+        ("", "", False),
+    ],
+)
+def test_enabling_root_mfa_takes_two_six_digit_codes(root, code1, code2, accepted):
+    """Enable a virtual MFA device for the root user: two consecutive codes (any, here: the device is simulated)."""
+    if accepted:
+        credentials.enable_root_mfa(root, code1, code2)
+    else:
+        assert fail(credentials.enable_root_mfa, root, code1, code2).code == "ValidationError"
+    assert fresh(root.account).root_mfa_enabled is accepted
+
+
+def test_root_mfa_is_enabled_once_and_disabled_once(root):
+    credentials.enable_root_mfa(root, "123456", "654321")
+    assert fail(credentials.enable_root_mfa, root, "123456", "654321").code == "EntityAlreadyExists"
+    credentials.disable_root_mfa(root)
+    assert fail(credentials.disable_root_mfa, root).code == "NoSuchEntity"
+    assert DecisionRecord.objects.filter(action="iam:EnableMFADevice", resource=root.account.root_arn).exists()
+
+
+@pytest.mark.parametrize(
+    ("alias", "accepted"),
+    [
+        ("my-company", True),
+        ("abc", True),
+        ("a" * 63, True),
+        ("123456789", True),
+        ("ab", False),
+        ("a" * 64, False),
+        ("-company", False),
+        ("company-", False),
+        ("my--company", False),
+        ("My-Company", False),
+        ("my_company", False),
+        ("my.company", False),
+    ],
+)
+def test_account_alias_rules(root, alias, accepted):
+    """CreateAccountAlias: 3-63 lowercase letters, digits and dashes, no dash first, last, or twice in a row."""
+    if accepted:
+        credentials.create_account_alias(root, alias)
+    else:
+        assert fail(credentials.create_account_alias, root, alias).code == "ValidationError"
+    assert fresh(root.account).alias == (alias if accepted else "")
+
+
+def test_an_account_has_one_alias(root):
+    """IAM and AWS STS quotas: one alias per account."""
+    credentials.create_account_alias(root, "first")
+    credentials.create_account_alias(root, "first")
+    error = fail(credentials.create_account_alias, root, "second")
+    assert (error.code, error.message) == ("LimitExceeded", "Cannot exceed quota for AccountAliasesPerAccount: 1.")
+    assert fail(credentials.delete_account_alias, root, "second").code == "NoSuchEntity"
+    credentials.delete_account_alias(root, "first")
+    credentials.create_account_alias(root, "second")
+    assert fresh(root.account).alias == "second"
+
+
+def test_aliases_are_unique_across_the_sandboxs_accounts(root):
+    other = Actor(Account.objects.create(sandbox=root.account.sandbox))
+    credentials.create_account_alias(root, "taken")
+    error = fail(credentials.create_account_alias, other, "taken")
+    assert (error.code, error.status) == ("EntityAlreadyExists", 409)
+
+
+def test_an_iam_user_needs_permission_for_the_alias(root, alice, admin):
+    with pytest.raises(AccessDenied):
+        credentials.create_account_alias(Actor(root.account, alice), "mine")
+    credentials.create_account_alias(admin, "mine")
+    assert fresh(root.account).alias == "mine"
