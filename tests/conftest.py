@@ -4,6 +4,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import AbstractUser, Group
 
+from simulator.sandbox.authorization import Actor
+from simulator.sandbox.models import Account, Sandbox
+
 # Playwright's sync API runs an event loop in the test thread, and Django refuses database
 # calls from a thread with a running loop unless told otherwise (it reads this per call).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -66,3 +69,21 @@ def instructor(django_user_model: type[AbstractUser]) -> AbstractUser:
     user = django_user_model.objects.create_user("instructor", "instructor@example.com", PASSWORD)
     user.groups.add(Group.objects.get_or_create(name="instructors")[0])
     return user
+
+
+@pytest.fixture
+def sandbox(learner: AbstractUser) -> Sandbox:
+    """The learner's sandbox "Playground", holding one empty account."""
+    return Sandbox.objects.create_with_account(learner)
+
+
+@pytest.fixture
+def account(sandbox: Sandbox) -> Account:
+    """The sandbox's one account."""
+    return sandbox.accounts.get()
+
+
+@pytest.fixture
+def root(account: Account) -> Actor:
+    """The account's root user, to set things up as."""
+    return Actor(account)

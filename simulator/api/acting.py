@@ -21,11 +21,13 @@ from rest_framework.request import Request
 
 from simulator.sandbox import errors
 from simulator.sandbox.authorization import Actor
-from simulator.sandbox.models import Account
+from simulator.sandbox.models import Account, DecisionRecord
 
 HEADER = "X-Sandbox-Principal"
 QUERY = "as"
 DEFAULT_SESSION_NAME = "api"
+# Decisions made through the API say so in the decision log.
+VIA = DecisionRecord.Source.API
 # RoleSessionName's rules (AssumeRole, IAM API Reference).
 _SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}", re.ASCII)
 
@@ -51,12 +53,12 @@ def acting_actor(request: Request, account: Account) -> Actor:
     """The identity the request names (the root user when it names none); ValidationError if it names nobody."""
     chosen = (request.headers.get(HEADER) or request.query_params.get(QUERY) or "root").strip()
     if chosen == "root":
-        return Actor(account)
+        return Actor(account, via=VIA)
     kind, _, rest = chosen.partition("/")
     if kind == "user" and rest:
         user = account.users.filter(name__iexact=rest).first()
         if user is not None:
-            return Actor(account, user=user)
+            return Actor(account, user=user, via=VIA)
     if kind == "role" and rest:
         name, _, session = rest.partition("/")
         session = session or DEFAULT_SESSION_NAME
@@ -66,5 +68,5 @@ def acting_actor(request: Request, account: Account) -> Actor:
             )
         role = account.roles.filter(name__iexact=name).first()
         if role is not None:
-            return Actor(account, role=role, session_name=session)
+            return Actor(account, role=role, session_name=session, via=VIA)
     raise _unknown(chosen, account)

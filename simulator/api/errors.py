@@ -19,10 +19,9 @@ from django.views import defaults
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
-from simulator.policy.decision import Decision
 from simulator.sandbox.authorization_import import InvalidDump
 from simulator.sandbox.errors import AccessDenied, AwsError
-from simulator.sandbox.models import DecisionRecord
+from simulator.sandbox.models import Account
 
 _CODES = {
     exceptions.ValidationError: "ValidationError",
@@ -76,30 +75,25 @@ def _response(body: dict[str, Any], status: int, headers: dict[str, str] | None 
     return Response(body, status=status, headers={"x-amzn-RequestId": body["RequestId"], **(headers or {})})
 
 
-def decision_link(decision: Decision) -> dict[str, Any] | None:
-    """The decision log's record of ``decision``: the newest one for the same request.
+def decision_url(account: Account, record_id: int) -> str:
+    """Where the API serves ``account``'s decision log record ``record_id``."""
+    return reverse("api:decision", args=[account.sandbox_id, account.account_id, record_id])
 
-    authorize() does not hand back the record it writes, so it is found again by what it was about: it was
-    logged moments ago, in this same request, as its principal's account's newest such row.
+
+def _decision_link(denied: AccessDenied, context: dict[str, Any]) -> dict[str, Any] | None:
+    """The decision log's record of an AccessDenied the engine decided (None when no decision was logged).
+
+    The record is in the acting identity's account, and the API acts only as identities of the account its
+    URL names: the view's account.
     """
-    request = decision.request
-    record = (
-        DecisionRecord.objects.filter(
-            account__account_id=request.principal.account,
-            principal_arn=request.principal.arn,
-            action=request.action,
-            resource=request.resource,
-        )
-        .select_related("account")
-        .only("id", "result", "account__account_id", "account__sandbox_id")
-        .order_by("-id")
-        .first()
-    )
-    if record is None:
+    account = getattr(context.get("view"), "account", None)
+    if denied.record_id is None or account is None:
         return None
-    account = record.account
-    url = reverse("api:decision", args=[account.sandbox_id, account.account_id, record.id])
-    return {"Id": record.id, "Url": url, "EvalDecision": record.result}
+    return {
+        "Id": denied.record_id,
+        "Url": decision_url(account, denied.record_id),
+        "EvalDecision": denied.decision.result,
+    }
 
 
 def _messages(detail: Any, prefix: str = "") -> list[str]:
@@ -125,11 +119,8 @@ def _invalid_dump(invalid: InvalidDump) -> Response:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's EXCEPTION_HANDLER: AWS errors and DRF's own, all in the one shape; anything else is a 500."""
     if isinstance(exc, AwsError):
-        extra = {}
-        if isinstance(exc, AccessDenied):
-            link = decision_link(exc.decision)
-            if link is not None:
-                extra["Decision"] = link
+        link = _decision_link(exc, context) if isinstance(exc, AccessDenied) else None
+        extra = {"Decision": link} if link is not None else {}
         return _response(error_body(exc.code, exc.message, exc.status, **extra), exc.status)
     if isinstance(exc, InvalidDump):
         return _invalid_dump(exc)

@@ -1,10 +1,11 @@
 """Users, groups and roles share their policy endpoints (attached, inline) and users and roles their tags and
-permissions boundary: one table says which operation serves each, so one view serves all three."""
+permissions boundary: a Kind says which operation serves each, so one view serves all three."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from simulator.sandbox import operations
 
@@ -30,38 +31,35 @@ class Kind:
     delete_boundary: Callable[..., None] | None = None
 
 
-USERS = Kind(
-    noun="User",
-    collection="users",
-    name_parameter="user_name",
-    attach=operations.attach_user_policy,
-    detach=operations.detach_user_policy,
-    put_inline=operations.put_user_policy,
-    delete_inline=operations.delete_user_policy,
-    tag=operations.tag_user,
-    untag=operations.untag_user,
-    put_boundary=operations.put_user_permissions_boundary,
-    delete_boundary=operations.delete_user_permissions_boundary,
-)
-GROUPS = Kind(
-    noun="Group",
-    collection="groups",
-    name_parameter="group_name",
-    attach=operations.attach_group_policy,
-    detach=operations.detach_group_policy,
-    put_inline=operations.put_group_policy,
-    delete_inline=operations.delete_group_policy,
-)
-ROLES = Kind(
-    noun="Role",
-    collection="roles",
-    name_parameter="role_name",
-    attach=operations.attach_role_policy,
-    detach=operations.detach_role_policy,
-    put_inline=operations.put_role_policy,
-    delete_inline=operations.delete_role_policy,
-    tag=operations.tag_role,
-    untag=operations.untag_role,
-    put_boundary=operations.put_role_permissions_boundary,
-    delete_boundary=operations.delete_role_permissions_boundary,
-)
+def _kind(noun: str, *, tagged: bool) -> Kind:
+    """The kind called ``noun`` (``tagged``: users and roles, with tags and a permissions boundary). Its
+    operations are named as AWS names the actions (AttachUserPolicy is operations.attach_user_policy, as the
+    schema's ``{noun}`` summaries assume); a missing one fails on import."""
+    lower = noun.lower()
+
+    def operation(name: str) -> Callable[..., Any]:
+        return getattr(operations, name.format(lower))
+
+    tagged_operations = {}
+    if tagged:
+        tagged_operations = {
+            "tag": operation("tag_{}"),
+            "untag": operation("untag_{}"),
+            "put_boundary": operation("put_{}_permissions_boundary"),
+            "delete_boundary": operation("delete_{}_permissions_boundary"),
+        }
+    return Kind(
+        noun=noun,
+        collection=f"{lower}s",
+        name_parameter=f"{lower}_name",
+        attach=operation("attach_{}_policy"),
+        detach=operation("detach_{}_policy"),
+        put_inline=operation("put_{}_policy"),
+        delete_inline=operation("delete_{}_policy"),
+        **tagged_operations,
+    )
+
+
+USERS = _kind("User", tagged=True)
+GROUPS = _kind("Group", tagged=False)
+ROLES = _kind("Role", tagged=True)

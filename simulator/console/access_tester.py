@@ -30,28 +30,16 @@ from simulator.policy.context_keys import context_keys
 from simulator.policy.decision import Decision
 from simulator.policy.policyset import PolicySet
 from simulator.sandbox.authorization import Actor, LoggedDecision, authorize, policies_for
-from simulator.sandbox.models import Account, Sandbox
-from simulator.sandbox.resources import ResourcePolicy, resource_policy
+from simulator.sandbox.models import Account, DecisionRecord, Sandbox
+from simulator.sandbox.resources import ResourcePolicy, resource_policy, taking_part
 
 MAX_ACTIONS = 20
 SUGGESTED_SERVICES = ("iam", "s3", "sts")
-SOURCE = "access-tester"
+SOURCE = DecisionRecord.Source.ACCESS_TESTER
 # Each role is tested as a session of this name (a role's permissions are used through a session).
 TESTER_SESSION_NAME = "access-tester"
 # Context keys given one by one arrive as key:NAME=value, beside the free-form box.
 KEY_FIELD_PREFIX = "key:"
-# IAM User Guide, "IAM role trust policies": the actions a role's trust policy governs.
-TRUST_POLICY_ACTIONS = frozenset(
-    a.lower()
-    for a in (
-        "sts:AssumeRole",
-        "sts:AssumeRoleWithSAML",
-        "sts:AssumeRoleWithWebIdentity",
-        "sts:TagSession",
-        "sts:SetSourceIdentity",
-        "sts:SetContext",
-    )
-)
 _ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9_-]+")
 _SEPARATORS = re.compile(r"[\s,]+")
 
@@ -187,13 +175,6 @@ def _result(action: str, decision: LoggedDecision, listings: list[Listing], used
     )
 
 
-def _takes_part(found: ResourcePolicy | None, action: str) -> ResourcePolicy | None:
-    """A bucket policy bears on every request for the bucket; a trust policy only on assuming the role."""
-    if found is None or (found.kind == "trust" and action.lower() not in TRUST_POLICY_ACTIONS):
-        return None
-    return found
-
-
 def decide(form: AccessTestForm, sandbox: Sandbox) -> tuple[list[Result], list[PolicySet]]:
     """Each action decided by the engine (and logged), against the principal's policies as they are now.
 
@@ -205,7 +186,7 @@ def decide(form: AccessTestForm, sandbox: Sandbox) -> tuple[list[Result], list[P
     policy_sets: dict[bool, PolicySet] = {}
     results = []
     for action in data["actions"]:
-        used = _takes_part(found, action)
+        used = taking_part(found, action)
         with_resource = used is not None
         if with_resource not in policy_sets:
             policy_sets[with_resource] = policies_for(actor, resource=used.policy if used else None)

@@ -70,7 +70,7 @@ def _context(sandbox: Sandbox, actor: Actor, **overrides: Any) -> dict:
         "sandbox": sandbox,
         "account": account,
         "actor": actor,
-        "acting_as_root": actor.user is None and actor.role is None,
+        "acting_as_root": actor.is_root,
         "root_keys": root_keys,
         "checklist": items,
         "checklist_done": sum(item.done for item in items),
@@ -97,6 +97,13 @@ def _answer(
     return respond(request, PAGE, REGION, _context(sandbox, actor, **context), error)
 
 
+def _typed_back(actor: Actor, error: AwsError | None, **typed: str) -> dict[str, Any]:
+    """After a refused form, what the learner typed stays in its box; the other box shows the account's value."""
+    if error is None:
+        return {}
+    return {"typed": {"alias": actor.account.alias, "email": actor.account.root_email, **typed}}
+
+
 @login_required
 @vary_on_headers("HX-Request")
 @require_safe
@@ -116,8 +123,7 @@ def account_alias(request: HttpRequest, sandbox_id: int) -> HttpResponse:
         _, error = attempt(credentials.delete_account_alias, actor, actor.account.alias)
     else:
         _, error = attempt(credentials.create_account_alias, actor, alias)
-    kept = {"typed": {"alias": alias, "email": actor.account.root_email}} if error else {}
-    return _answer(request, sandbox, actor, error, alias_error=error, **kept)
+    return _answer(request, sandbox, actor, error, alias_error=error, **_typed_back(actor, error, alias=alias))
 
 
 @login_required
@@ -127,8 +133,7 @@ def root_email(request: HttpRequest, sandbox_id: int) -> HttpResponse:
     sandbox, actor = get_sandbox_and_actor(request, sandbox_id)
     email = request.POST.get("email", "").strip()
     _, error = attempt(credentials.set_root_email, actor, email)
-    kept = {"typed": {"alias": actor.account.alias, "email": email}} if error else {}
-    return _answer(request, sandbox, actor, error, email_error=error, **kept)
+    return _answer(request, sandbox, actor, error, email_error=error, **_typed_back(actor, error, email=email))
 
 
 @login_required

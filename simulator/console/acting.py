@@ -101,9 +101,7 @@ def check_session_name(name: str) -> None:
     if not _SESSION_NAME.fullmatch(name):
         broken.append(f"Member must satisfy regular expression pattern: {SESSION_NAME_PATTERN}")
     if broken:
-        count = f"{len(broken)} validation error{'s' if len(broken) > 1 else ''} detected"
-        details = "; ".join(f"Value '{name}' at 'roleSessionName' failed to satisfy constraint: {b}" for b in broken)
-        raise errors.validation_error(f"{count}: {details}")
+        raise errors.validation_failed([errors.constraint(name, "roleSessionName", rule) for rule in broken])
 
 
 def chosen_actor(account: Account, identity: str, session_name: str) -> Actor:

@@ -251,18 +251,22 @@ def delete_bucket(request: HttpRequest, sandbox_id: int, bucket_id: int) -> Http
     return render(request, DETAIL, context, status=error.status)
 
 
-def _render_after_change(
+def _after_change(
     request: HttpRequest,
     sandbox: Sandbox,
     actor: Actor,
     bucket: Bucket,
     error: AwsError | None,
+    back: str,
     *,
     objects: dict | None = None,
     policy: dict | None = None,
 ) -> HttpResponse:
-    """After a change to the objects or the policy: that region for htmx, else the whole page with the error
-    in place. ``objects`` or ``policy`` holds what the changed region shows beyond its defaults."""
+    """After a change to the objects or the policy: that region for htmx; without JavaScript, a redirect to
+    ``back`` when it worked, else the whole page with the error in place. ``objects`` or ``policy`` holds what
+    the changed region shows beyond its defaults."""
+    if error is None and not request.htmx:
+        return redirect(back)
     changed = "objects" if objects is not None else "policy"
     regions = {}
     if objects is not None or not request.htmx:
@@ -283,12 +287,9 @@ def put_object(request: HttpRequest, sandbox_id: int, bucket_id: int) -> HttpRes
     sandbox, actor, bucket = _bucket_for(request, sandbox_id, bucket_id)
     typed = {field: request.POST.get(field, default) for field, default in BLANK_OBJECT.items()}
     _, error = _try(s3.put_object, actor, bucket.name, typed["key"], typed["body"], typed["content_type"])
-    if error is None:
-        if not request.htmx:
-            return redirect(_bucket_url(sandbox.id, bucket.id, key=typed["key"]))
-        return _render_after_change(request, sandbox, actor, bucket, None, objects={"shown_key": typed["key"]})
-    objects = {"typed_object": typed, "upload_error": error}
-    return _render_after_change(request, sandbox, actor, bucket, error, objects=objects)
+    objects = {"typed_object": typed, "upload_error": error} if error is not None else {"shown_key": typed["key"]}
+    back = _bucket_url(sandbox.id, bucket.id, key=typed["key"])
+    return _after_change(request, sandbox, actor, bucket, error, back, objects=objects)
 
 
 @login_required
@@ -297,9 +298,8 @@ def put_object(request: HttpRequest, sandbox_id: int, bucket_id: int) -> HttpRes
 def delete_object(request: HttpRequest, sandbox_id: int, bucket_id: int) -> HttpResponse:
     sandbox, actor, bucket = _bucket_for(request, sandbox_id, bucket_id)
     _, error = _try(s3.delete_object, actor, bucket.name, request.POST.get("key", ""))
-    if error is None and not request.htmx:
-        return redirect("console:bucket", sandbox.id, bucket.id)
-    return _render_after_change(request, sandbox, actor, bucket, error, objects={"delete_object_error": error})
+    back = _bucket_url(sandbox.id, bucket.id)
+    return _after_change(request, sandbox, actor, bucket, error, back, objects={"delete_object_error": error})
 
 
 @login_required
@@ -309,12 +309,8 @@ def put_bucket_policy(request: HttpRequest, sandbox_id: int, bucket_id: int) -> 
     sandbox, actor, bucket = _bucket_for(request, sandbox_id, bucket_id)
     document = request.POST.get("document", "")
     _, error = _try(s3.put_bucket_policy, actor, bucket.name, document)
-    if error is None:
-        if not request.htmx:
-            return redirect("console:bucket", sandbox.id, bucket.id)
-        return _render_after_change(request, sandbox, actor, bucket, None, policy={})
-    policy = {"document": document, "policy_change_error": error}
-    return _render_after_change(request, sandbox, actor, bucket, error, policy=policy)
+    policy = {"document": document, "policy_change_error": error} if error is not None else {}
+    return _after_change(request, sandbox, actor, bucket, error, _bucket_url(sandbox.id, bucket.id), policy=policy)
 
 
 @login_required
@@ -323,10 +319,8 @@ def put_bucket_policy(request: HttpRequest, sandbox_id: int, bucket_id: int) -> 
 def delete_bucket_policy(request: HttpRequest, sandbox_id: int, bucket_id: int) -> HttpResponse:
     sandbox, actor, bucket = _bucket_for(request, sandbox_id, bucket_id)
     _, error = _try(s3.delete_bucket_policy, actor, bucket.name)
-    if error is None and not request.htmx:
-        return redirect("console:bucket", sandbox.id, bucket.id)
     policy = {"policy_change_error": error}
-    return _render_after_change(request, sandbox, actor, bucket, error, policy=policy)
+    return _after_change(request, sandbox, actor, bucket, error, _bucket_url(sandbox.id, bucket.id), policy=policy)
 
 
 @login_required

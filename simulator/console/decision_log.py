@@ -34,6 +34,9 @@ class DecisionFilterForm(forms.Form):
     result = forms.ChoiceField(label="Result", choices=[("", "Any result"), *RESULTS], required=False)
     action = forms.CharField(label="Action contains", max_length=128, required=False)
     principal = forms.ChoiceField(label="Principal", required=False)
+    source = forms.ChoiceField(
+        label="Came through", choices=[("", "Anywhere"), *DecisionRecord.Source.choices], required=False
+    )
 
     def __init__(self, *args: Any, principal_arns: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,6 +55,8 @@ class DecisionFilterForm(forms.Form):
             decisions = decisions.filter(action__icontains=data["action"])
         if data["principal"]:
             decisions = decisions.filter(principal_arn=data["principal"])
+        if data["source"]:
+            decisions = decisions.filter(source=data["source"])
         return decisions
 
 

@@ -27,8 +27,10 @@ from simulator.policy.findings import validate
 from simulator.policy.model import PolicyType
 from simulator.sandbox import operations
 from simulator.sandbox.authorization import Actor
+from simulator.sandbox.checks import policy_size
 from simulator.sandbox.errors import AwsError
-from simulator.sandbox.models import Account, Group, IamUser, ManagedPolicy, Sandbox
+from simulator.sandbox.models import Account, Group, IamUser, ManagedPolicy, Role, Sandbox
+from simulator.sandbox.service_linked import SERVICE_ROLE_PATH
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def _managed() -> QuerySet[ManagedPolicy]:
 def attachable_policies(account: Account) -> QuerySet[ManagedPolicy]:
     """What a picker offers: the account's customer managed policies and the AWS managed ones, less the
     policies reserved for service-linked roles (IAM refuses to attach those anywhere else)."""
-    aws_service_role = Q(account__isnull=True, path__startswith=operations.SERVICE_ROLE_POLICY_PATH)
+    aws_service_role = Q(account__isnull=True, path__startswith=SERVICE_ROLE_PATH)
     return (
         _managed().filter(Q(account=account) | Q(account__isnull=True)).exclude(aws_service_role).order_by("name", "id")
     )
@@ -147,7 +149,7 @@ USER_PAGE = Page("user", USER_CHANGES, _user_for_page, _describe_user, operation
 GROUP_PAGE = Page("group", GROUP_CHANGES, _group_for_page, _describe_group, operations.GROUP_INLINE_SIZE)
 
 
-def _editor(entity: IamUser | Group, typed: dict[str, str], edit: str) -> dict[str, Any]:
+def inline_editor(entity: IamUser | Group | Role, typed: dict[str, str], edit: str) -> dict[str, Any]:
     """The inline policy editor: what the learner typed, else the policy they asked to edit, else blank."""
     if "document" in typed:
         name, document = typed["policy_name"], typed["document"]
@@ -158,6 +160,23 @@ def _editor(entity: IamUser | Group, typed: dict[str, str], edit: str) -> dict[s
         "editing": {"policy_name": name, "document": document},
         "findings": validate(document, PolicyType.IDENTITY) if document.strip() else (),
         "checked": bool(document.strip()),
+    }
+
+
+def policy_panels(account: Account, entity: IamUser | Group | Role) -> dict[str, Any]:
+    """What a user's, group's or role's page shows of its policies: the inline ones (highlighted) and the
+    size they use, the policies it could still attach, and the choices of a permissions boundary."""
+    inline = list(entity.inline_policies.all())
+    for policy in inline:
+        policy.highlighted = documents.highlight(policy.document)
+    attached = {policy.pk for policy in entity.managed_policies.all()}
+    choices = list(attachable_policies(account))
+    return {
+        "inline": inline,
+        "inline_used": sum(policy_size(policy.document) for policy in inline),
+        "policy_quota": operations.MANAGED_POLICIES_PER_ENTITY,
+        "attachable": [policy for policy in choices if policy.pk not in attached],
+        "boundary_choices": choices,
     }
 
 
@@ -174,11 +193,6 @@ def _context(
     unconfirmed: bool = False,
 ) -> dict[str, Any]:
     entity = page.load(actor.account, entity_id)
-    inline = list(entity.inline_policies.all())
-    for policy in inline:
-        policy.highlighted = documents.highlight(policy.document)
-    attached = {policy.pk for policy in entity.managed_policies.all()}
-    choices = list(attachable_policies(actor.account))
     return {
         "sandbox": sandbox,
         "account": actor.account,
@@ -190,17 +204,13 @@ def _context(
             change: reverse(f"console:{page.kind}_change", args=[sandbox.id, entity.pk, change])
             for change in page.changes
         },
-        "inline": inline,
-        "inline_used": sum(operations.policy_size(policy.document) for policy in inline),
+        **policy_panels(actor.account, entity),
         "inline_quota": page.inline_quota,
-        "policy_quota": operations.MANAGED_POLICIES_PER_ENTITY,
-        "attachable": [policy for policy in choices if policy.pk not in attached],
-        "boundary_choices": choices,
         "failed": failed,
         "error": error,
         "typed": typed or {},
         "unconfirmed": unconfirmed,
-        **_editor(entity, typed or {}, edit),
+        **inline_editor(entity, typed or {}, edit),
         **page.describe(actor.account, entity),
     }
 

@@ -30,6 +30,7 @@ from simulator.policy.jsontext import JSONSyntaxError
 from simulator.policy.model import PolicyType
 from simulator.sandbox import operations, policy_operations
 from simulator.sandbox.authorization import Actor
+from simulator.sandbox.checks import policy_size
 from simulator.sandbox.errors import AwsError
 from simulator.sandbox.models import Account, Group, IamUser, ManagedPolicy, PolicyVersion, Role, Sandbox
 
@@ -87,7 +88,7 @@ def _listed(account: Account, kind: str, search: str) -> QuerySet[ManagedPolicy]
 def _editor(document: str) -> dict[str, Any]:
     """The editor's findings. A document past the managed policy quota is not checked: IAM refuses it for its
     size whatever it says, and checking ReadOnlyAccess's thousands of actions takes seconds."""
-    size = operations.policy_size(document)
+    size = policy_size(document)
     oversize = size > operations.MANAGED_POLICY_SIZE
     checked = bool(document.strip()) and not oversize
     findings: tuple[Finding, ...] = validate(document, PolicyType.IDENTITY) if checked else ()

@@ -24,12 +24,10 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from simulator.console import documents
-from simulator.console.identities import Change, attachable_policies
+from simulator.console.identities import Change, inline_editor, policy_panels
 from simulator.console.roles import SESSION_CHOICES, seconds, session_length, trust_findings
 from simulator.console.trusted_entities import trusted_entities
 from simulator.console.views import error_status, get_sandbox_and_actor
-from simulator.policy.findings import validate
-from simulator.policy.model import PolicyType
 from simulator.sandbox import operations, role_operations
 from simulator.sandbox.authorization import Actor
 from simulator.sandbox.errors import AwsError
@@ -79,22 +77,10 @@ def _role_for_page(account: Account, role_id: int) -> Role:
     return get_object_or_404(roles, pk=role_id)
 
 
-def _editors(role: Role, typed: dict[str, str], edit: str) -> dict[str, Any]:
-    """The trust policy and inline policy editors: what the learner typed, else what is stored."""
+def _trust_editor(role: Role, typed: dict[str, str]) -> dict[str, Any]:
+    """The trust policy editor: what the learner typed, else what is stored."""
     trust = typed.get("trust_policy", role.trust_policy)
-    if "document" in typed:
-        name, document = typed["policy_name"], typed["document"]
-    else:
-        existing = next((p for p in role.inline_policies.all() if p.name == edit), None)
-        name, document = (existing.name, existing.document) if existing else ("", "")
-    return {
-        "trust_editing": trust,
-        "trust_findings": trust_findings(trust),
-        "trust_checked": bool(trust.strip()),
-        "editing": {"policy_name": name, "document": document},
-        "findings": validate(document, PolicyType.IDENTITY) if document.strip() else (),
-        "checked": bool(document.strip()),
-    }
+    return {"trust_editing": trust, "trust_findings": trust_findings(trust), "trust_checked": bool(trust.strip())}
 
 
 def _context(
@@ -111,11 +97,6 @@ def _context(
     task: DeletionTask | None = None,
 ) -> dict[str, Any]:
     role = _role_for_page(actor.account, role_id)
-    inline = list(role.inline_policies.all())
-    for policy in inline:
-        policy.highlighted = documents.highlight(policy.document)
-    attached = {policy.pk for policy in role.managed_policies.all()}
-    choices = list(attachable_policies(actor.account))
     return {
         "sandbox": sandbox,
         "account": actor.account,
@@ -130,19 +111,16 @@ def _context(
         "change_urls": {
             change: reverse("console:role_change", args=[sandbox.id, role.pk, change]) for change in ROLE_CHANGES
         },
-        "inline": inline,
-        "inline_used": sum(operations.policy_size(policy.document) for policy in inline),
+        **policy_panels(actor.account, role),
         "inline_quota": operations.ROLE_INLINE_SIZE,
-        "policy_quota": operations.MANAGED_POLICIES_PER_ENTITY,
-        "attachable": [policy for policy in choices if policy.pk not in attached],
-        "boundary_choices": choices,
         "resources": role.resources_in_use if role.service_linked else [],
         "failed": failed,
         "error": error,
         "typed": typed or {},
         "unconfirmed": unconfirmed,
         "task": task,
-        **_editors(role, typed or {}, edit),
+        **_trust_editor(role, typed or {}),
+        **inline_editor(role, typed or {}, edit),
     }
 
 

@@ -1,7 +1,7 @@
 """The learner's console: their sandboxes, and the IAM users and groups in them.
 
-Every change goes through simulator.sandbox.operations as the account's root user, so the
-pages and the API meet the same checks and show the same AWS errors.
+Every change goes through simulator.sandbox.operations as the identity the learner acts as, so
+the pages and the API meet the same checks and show the same AWS errors.
 """
 
 from __future__ import annotations
@@ -10,17 +10,17 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from simulator.console import queries
 from simulator.console.acting import acting_actor
 from simulator.sandbox import operations
 from simulator.sandbox.authorization import Actor
 from simulator.sandbox.errors import AwsError
-from simulator.sandbox.models import Account, Sandbox
+from simulator.sandbox.models import Account, Group, Sandbox
 
 BLANK_ENTITY = {"name": "", "path": "/"}
 
@@ -71,7 +71,7 @@ def _users_context(sandbox: Sandbox, account: Account, typed: dict[str, str], er
     return {
         "sandbox": sandbox,
         "account": account,
-        "iam_users": queries.users_with_groups(account),
+        "iam_users": account.users.prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("name"))),
         "typed": typed,
         "error": error,
     }
@@ -99,7 +99,7 @@ def _groups_context(sandbox: Sandbox, account: Account, **overrides: Any) -> dic
     return {
         "sandbox": sandbox,
         "account": account,
-        "groups": queries.groups_with_member_counts(account),
+        "groups": account.groups.annotate(member_count=Count("members")),
         "user_names": account.users.values_list("name", flat=True),
         "typed": BLANK_ENTITY,
         "group_error": None,

@@ -7,9 +7,9 @@ Sources, all in the IAM User Guide unless said otherwise: "Grammar of the IAM
 JSON policy language", "IAM JSON policy element reference" (Version, Sid,
 Effect, Action, Resource, Condition), "IAM JSON policy elements: Condition
 operators", "IAM and AWS STS condition context keys", and in the AWS
-Organizations User Guide "SCP syntax" and "RCP syntax". Principal and
-NotPrincipal are read by :mod:`.principals`, operator names come from
-:mod:`.operators`.
+Organizations User Guide "SCP syntax" and "RCP syntax", and for what a role
+trust policy may name, "IAM role trust policies". Principal and NotPrincipal
+are read by :mod:`.principals`, operator names come from :mod:`.operators`.
 """
 
 from __future__ import annotations
@@ -23,17 +23,20 @@ from .model import Condition, Policy, PolicyType, Position, Statement
 from .operators import ALL_OPERATORS, BASE_OPERATORS, SET_OPERATORS, split_operator
 from .principals import AWS_PROHIBITED_PRINCIPAL, PRINCIPAL_TYPES, is_identity_provider, read_principals
 from .reader import POLICY_NAMES, Reader, describe, items_of, quote, suggest
+from .wildcards import pattern_regex
 
 __all__ = [
     "AWS_NEEDS_ACTIONS",
     "AWS_NEEDS_RESOURCES",
     "AWS_NEEDS_VENDOR",
     "AWS_PROHIBITED_PRINCIPAL",
+    "AWS_TRUST_ACTIONS_ONLY",
     "BASE_OPERATORS",
     "PRINCIPAL_TYPES",
     "SET_OPERATORS",
     "STATEMENT_ELEMENTS",
     "TOP_LEVEL_ELEMENTS",
+    "TRUST_POLICY_ACTIONS",
     "VERSIONS",
     "parse_policy",
     "split_operator",
@@ -57,10 +60,20 @@ _SID = re.compile(r"[0-9A-Za-z]*")
 _VENDOR = re.compile(r"[A-Za-z0-9-]+")
 _ACTION_NAME = re.compile(r"[A-Za-z0-9_*?-]+")
 _ORGANIZATIONS_TYPES = (PolicyType.SERVICE_CONTROL, PolicyType.RESOURCE_CONTROL)
+# The actions a role trust policy governs: assuming the role, and what the caller may set on the session.
+TRUST_POLICY_ACTIONS = (
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:TagSession",
+    "sts:SetSourceIdentity",
+    "sts:SetContext",
+)
 
 AWS_NEEDS_ACTIONS = "Policy statement must contain actions."
 AWS_NEEDS_RESOURCES = "Policy statement must contain resources."
 AWS_NEEDS_VENDOR = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
+AWS_TRUST_ACTIONS_ONLY = "AssumeRole policy may only specify STS AssumeRole actions."
 
 
 def parse_policy(
@@ -79,6 +92,12 @@ def _has_key_prefix(key: str) -> bool:
     """``service:name``, or with web identity federation ``provider:claim`` (``accounts.google.com:aud``)."""
     prefix, colon, _ = key.partition(":")
     return bool(colon) and (_VENDOR.fullmatch(prefix) is not None or is_identity_provider(prefix))
+
+
+def _covers_a_trust_action(action: str) -> bool:
+    """Whether ``action``, wildcards and all, names one of :data:`TRUST_POLICY_ACTIONS` (``sts:Assume*`` does)."""
+    pattern = pattern_regex(action, ignore_case=True)
+    return any(pattern.fullmatch(name) for name in TRUST_POLICY_ACTIONS)
 
 
 def _document_order(error: PolicyError) -> tuple[int, int]:
@@ -327,6 +346,15 @@ class _PolicyParser(Reader):
                 f"{quote(action)} does not name an action after the colon (letters, digits and "
                 "the wildcards * and ? only).",
                 node.span.start,
+            )
+        elif self.type == PolicyType.TRUST and not _covers_a_trust_action(action):
+            self.error(
+                element,
+                f"{quote(action)} cannot be in a role trust policy, which says only who may assume the role: "
+                f"name {', '.join(TRUST_POLICY_ACTIONS)}. What the role may do once assumed belongs in its "
+                "permissions policies.",
+                node.span.start,
+                AWS_TRUST_ACTIONS_ONLY,
             )
 
     def resource(self, resource: str, node: Node, element: str) -> None:

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import errors
-from .authorization import Actor
-from .credentials import allow, constraint, find_user, require_root, validation_failed
+from .authorization import Actor, allow
+from .credentials import require_root
+from .lookups import find_user, locked, locked_account
 from .models import AccessKey, Account, IamUser
 
 ACCESS_KEYS_PER_USER = 2
@@ -58,9 +59,9 @@ def create_access_key(actor: Actor, user_name: str | None) -> AccessKey:
     with transaction.atomic():
         # Locking the owner's row serializes two concurrent creations against the quota.
         if user is None:
-            Account.objects.select_for_update().get(pk=actor.account.pk)
+            locked_account(actor)
         else:
-            user = IamUser.objects.select_for_update().get(pk=user.pk)
+            user = locked(user)
         if _keys_of(actor.account, user).count() >= ACCESS_KEYS_PER_USER:
             raise errors.limit_exceeded(f"Cannot exceed quota for AccessKeysPerUser: {ACCESS_KEYS_PER_USER}")
         return AccessKey.objects.create(account=actor.account, user=user)
@@ -70,7 +71,7 @@ def update_access_key(actor: Actor, user_name: str | None, access_key_id: str, s
     """Activate or deactivate a key. An inactive key is refused by AWS, yet still counts towards the quota."""
     if status not in AccessKey.Status.values:
         enum = f"Member must satisfy enum value set: [{', '.join(AccessKey.Status.values)}]"
-        raise validation_failed([constraint(status, "status", enum)])
+        raise errors.validation_failed([errors.constraint(status, "status", enum)])
     user, owner_arn = _owner(actor, user_name)
     key = _key(actor, user, access_key_id)
     allow(actor, "iam:UpdateAccessKey", owner_arn)

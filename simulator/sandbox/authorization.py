@@ -22,18 +22,25 @@ from simulator.policy.parse import parse_policy
 from simulator.policy.policyset import PolicySet
 from simulator.policy.request import Principal, PrincipalKind, make_request
 
+from . import errors
 from .models import Account, DecisionRecord, IamUser, ManagedPolicy, PolicyVersion, Role
 
 
 @dataclass(frozen=True)
 class Actor:
     """The identity a learner is acting as: the account's root user, one of its IAM users, or a session
-    of one of its roles (``session_name`` names the session, as RoleSessionName does)."""
+    of one of its roles (``session_name`` names the session, as RoleSessionName does). ``via`` is the front
+    door the learner came through ("console" or "api"), kept with every decision in the log."""
 
     account: Account
     user: IamUser | None = None
     role: Role | None = None
     session_name: str = ""
+    via: str = "console"
+
+    @property
+    def is_root(self) -> bool:
+        return self.user is None and self.role is None
 
     @property
     def principal(self) -> Principal:
@@ -188,14 +195,14 @@ def authorize(
     policies: PolicySet | None = None,
     context: Mapping[str, str | Iterable[str]] | None = None,
     resource_account: str | None = None,
-    source: str = "console",
+    source: str | None = None,
 ) -> LoggedDecision:
     """Decide the actor's request with the engine and keep the decision in the account's decision log.
 
     ``context`` adds condition keys to (or overrides) the ones AWS fills in from the caller, as the
     access tester's learner types them. ``resource_account`` is the account owning the resource when
     it is not the actor's (cross-account access needs both sides to allow). ``source`` says which
-    front door asked (console, access-tester, api), for the log.
+    front door asked when it is not the actor's own (the access tester), for the log.
     """
     request_context = {**actor.context(), **(context or {})}
     owner = resource_account or actor.account.account_id
@@ -204,7 +211,7 @@ def authorize(
     trace = explain.trace(decision)
     record = DecisionRecord.objects.create(
         account=actor.account,
-        source=source,
+        source=source or actor.via,
         principal_arn=actor.principal.arn,
         action=action,
         resource=resource,
@@ -213,3 +220,10 @@ def authorize(
         trace=trace,
     )
     return LoggedDecision(**{f.name: getattr(decision, f.name) for f in fields(Decision)}, record_id=record.pk)
+
+
+def allow(actor: Actor, action: str, resource: str, context: Mapping[str, str | Iterable[str]] | None = None) -> None:
+    """:func:`authorize` as an IAM action's first step: AccessDenied, carrying the decision, unless allowed."""
+    decision = authorize(actor, action, resource, context=context)
+    if not decision.allowed:
+        raise errors.AccessDenied(decision)

@@ -54,13 +54,20 @@ def _boundary_and_tags(entity: IamUser | Role) -> dict:
     return optional
 
 
+def _named(entity: IamUser | Group | Role | InstanceProfile, noun: str) -> dict:
+    """The members every entity's detail begins with, named after it (UserName, UserId...)."""
+    return {
+        "Path": entity.path,
+        f"{noun}Name": entity.name,
+        f"{noun}Id": entity.unique_id,
+        "Arn": entity.arn,
+        "CreateDate": aws_date(entity.created_at),
+    }
+
+
 def _user(user: IamUser) -> dict:
     return {
-        "Path": user.path,
-        "UserName": user.name,
-        "UserId": user.unique_id,
-        "Arn": user.arn,
-        "CreateDate": aws_date(user.created_at),
+        **_named(user, "User"),
         "UserPolicyList": _inline(user.inline_policies.all()),
         "GroupList": [group.name for group in user.groups.all()],
         "AttachedManagedPolicies": _attached(user.managed_policies.all()),
@@ -70,11 +77,7 @@ def _user(user: IamUser) -> dict:
 
 def _group(group: Group) -> dict:
     return {
-        "Path": group.path,
-        "GroupName": group.name,
-        "GroupId": group.unique_id,
-        "Arn": group.arn,
-        "CreateDate": aws_date(group.created_at),
+        **_named(group, "Group"),
         "GroupPolicyList": _inline(group.inline_policies.all()),
         "AttachedManagedPolicies": _attached(group.managed_policies.all()),
     }
@@ -82,25 +85,11 @@ def _group(group: Group) -> dict:
 
 def _role_summary(role: Role) -> dict:
     """The role as an instance profile lists it (the Role type, its identifying members)."""
-    return {
-        "Path": role.path,
-        "RoleName": role.name,
-        "RoleId": role.unique_id,
-        "Arn": role.arn,
-        "CreateDate": aws_date(role.created_at),
-        "AssumeRolePolicyDocument": _document(role.trust_policy),
-    }
+    return {**_named(role, "Role"), "AssumeRolePolicyDocument": _document(role.trust_policy)}
 
 
 def _instance_profile(profile: InstanceProfile, role: Role) -> dict:
-    return {
-        "Path": profile.path,
-        "InstanceProfileName": profile.name,
-        "InstanceProfileId": profile.unique_id,
-        "Arn": profile.arn,
-        "CreateDate": aws_date(profile.created_at),
-        "Roles": [_role_summary(role)],
-    }
+    return {**_named(profile, "InstanceProfile"), "Roles": [_role_summary(role)]}
 
 
 def _role(role: Role) -> dict:

@@ -29,7 +29,7 @@ from simulator.policy.model import Policy, PolicyType, Statement
 from simulator.policy.parse import parse_policy
 
 from . import errors
-from .authorization import Actor, authorize, policies_for
+from .authorization import Actor, allow, authorize, policies_for
 from .models import Account, Bucket, BucketObject, IamUser, Role
 from .resources import bucket_policy
 
@@ -88,7 +88,7 @@ def _decide(actor: Actor, action: str, bucket: Bucket, resource: str, context: d
     The owner's root user is never locked out of the bucket policy actions, so for them the policy is
     left out: what decides is that the root user has complete access to its own account.
     """
-    owner_root = actor.user is None and actor.role is None and actor.account.pk == bucket.account_id
+    owner_root = actor.is_root and actor.account.pk == bucket.account_id
     policy = None if owner_root and action in _POLICY_ACTIONS else bucket_policy(bucket)
     owner = bucket.account.account_id
     return authorize(
@@ -104,7 +104,7 @@ def _decide(actor: Actor, action: str, bucket: Bucket, resource: str, context: d
 def _allow(actor: Actor, action: str, bucket: Bucket, resource: str, context: dict | None = None) -> None:
     decision = _decide(actor, action, bucket, resource, context)
     if not decision.allowed:
-        raise errors.AccessDenied(decision, explain.sentence(decision))
+        raise errors.AccessDenied(decision)
 
 
 def _allow_policy_action(actor: Actor, action: str, bucket: Bucket) -> None:
@@ -123,9 +123,7 @@ def create_bucket(actor: Actor, name: str) -> Bucket:
     problem = bucket_name_problem(name)
     if problem is not None:
         raise errors.AwsError("InvalidBucketName", f"The specified bucket is not valid: {problem}.")
-    decision = authorize(actor, "s3:CreateBucket", f"arn:aws:s3:::{name}")
-    if not decision.allowed:
-        raise errors.AccessDenied(decision, explain.sentence(decision))
+    allow(actor, "s3:CreateBucket", f"arn:aws:s3:::{name}")
     try:
         with transaction.atomic():
             return Bucket.objects.create(sandbox_id=actor.account.sandbox_id, account=actor.account, name=name)

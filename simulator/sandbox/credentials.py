@@ -1,9 +1,8 @@
 """The root user's own settings: its email address, its MFA device and the account's alias.
 
-Also the helpers the credentials modules share (``password_policy`` for console passwords,
-``access_keys`` for access keys): deciding as the acting identity, finding a user, and the
-rule that only the root user manages the root user's credentials ("Tasks that require root
-user credentials"; "Root user best practices for your AWS account").
+Also the rule the credentials modules share (``password_policy`` for console passwords,
+``access_keys`` for access keys): only the root user manages the root user's credentials
+("Tasks that require root user credentials"; "Root user best practices for your AWS account").
 """
 
 from __future__ import annotations
@@ -14,29 +13,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from simulator.policy import explain
-
 from . import errors
-from .authorization import Actor, authorize
-from .models import Account, IamUser
+from .authorization import Actor, allow
+from .checks import check_account_alias
+from .lookups import locked_account
+from .models import Account
 
-_ALIAS = re.compile(r"[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]")
 _MFA_CODE = re.compile(r"[0-9]{6}")
 ALIASES_PER_ACCOUNT = 1
-
-
-def allow(actor: Actor, action: str, resource: str) -> None:
-    """Ask the engine, as the acting identity; the decision is logged either way."""
-    decision = authorize(actor, action, resource)
-    if not decision.allowed:
-        raise errors.AccessDenied(decision, explain.sentence(decision))
-
-
-def find_user(actor: Actor, name: str) -> IamUser:
-    user = actor.account.users.filter(name__iexact=name).first()
-    if user is None:
-        raise errors.no_such_entity("User", name)
-    return user
 
 
 def require_root(actor: Actor, task: str) -> None:
@@ -45,26 +29,12 @@ def require_root(actor: Actor, task: str) -> None:
     AWS has no ARN through which an IAM identity could name the root user's keys or MFA device:
     an IAM user calling CreateAccessKey without a user name gets a key of its own.
     """
-    if actor.user is not None or actor.role is not None:
+    if not actor.is_root:
         raise errors.AwsError(
             "AccessDenied",
             f"Only the root user can {task}. You are acting as the {actor.label}: no IAM policy can grant this.",
             403,
         )
-
-
-def constraint(value: object, where: str, rule: str) -> str:
-    """One of the "validation error detected" lines AWS answers a malformed parameter with."""
-    return f"Value '{value}' at '{where}' failed to satisfy constraint: {rule}"
-
-
-def validation_failed(problems: list[str]) -> errors.AwsError:
-    count = f"{len(problems)} validation error{'s' if len(problems) > 1 else ''} detected"
-    return errors.validation_error(f"{count}: {'; '.join(problems)}")
-
-
-def _locked_account(actor: Actor) -> Account:
-    return Account.objects.select_for_update().get(pk=actor.account.pk)
 
 
 def set_root_email(actor: Actor, email: str) -> Account:
@@ -73,9 +43,10 @@ def set_root_email(actor: Actor, email: str) -> Account:
     try:
         validate_email(email)
     except DjangoValidationError:
-        raise validation_failed([constraint(email, "emailAddress", "Member must be a valid email address")]) from None
+        rule = "Member must be a valid email address"
+        raise errors.validation_failed([errors.constraint(email, "emailAddress", rule)]) from None
     with transaction.atomic():
-        account = _locked_account(actor)
+        account = locked_account(actor)
         account.root_email = email
         account.save(update_fields=["root_email"])
     return account
@@ -84,7 +55,7 @@ def set_root_email(actor: Actor, email: str) -> Account:
 def _check_mfa_code(code: str, where: str) -> str | None:
     if _MFA_CODE.fullmatch(code):
         return None
-    return constraint(code, where, "Member must be 6 digits (the code the authenticator app shows)")
+    return errors.constraint(code, where, "Member must be 6 digits (the code the authenticator app shows)")
 
 
 def enable_root_mfa(actor: Actor, code1: str, code2: str) -> Account:
@@ -97,10 +68,10 @@ def enable_root_mfa(actor: Actor, code1: str, code2: str) -> Account:
         p for p in (_check_mfa_code(code1, "authenticationCode1"), _check_mfa_code(code2, "authenticationCode2")) if p
     ]
     if problems:
-        raise validation_failed(problems)
+        raise errors.validation_failed(problems)
     allow(actor, "iam:EnableMFADevice", actor.account.root_arn)
     with transaction.atomic():
-        account = _locked_account(actor)
+        account = locked_account(actor)
         if account.root_mfa_enabled:
             raise errors.AwsError("EntityAlreadyExists", "MFA device is already assigned to the root user.", 409)
         account.root_mfa_enabled = True
@@ -112,7 +83,7 @@ def disable_root_mfa(actor: Actor) -> Account:
     require_root(actor, "manage the root user's MFA device")
     allow(actor, "iam:DeactivateMFADevice", actor.account.root_arn)
     with transaction.atomic():
-        account = _locked_account(actor)
+        account = locked_account(actor)
         if not account.root_mfa_enabled:
             raise errors.AwsError("NoSuchEntity", "The root user has no MFA device assigned.", 404)
         account.root_mfa_enabled = False
@@ -126,12 +97,10 @@ def create_account_alias(actor: Actor, alias: str) -> Account:
     Aliases are unique across AWS; here across the sandbox's accounts, as bucket names are.
     An account has one alias at most ("IAM and AWS STS quotas": aliases per account, 1).
     """
-    if not (3 <= len(alias) <= 63) or not _ALIAS.fullmatch(alias):
-        rule = r"Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"
-        raise validation_failed([constraint(alias, "accountAlias", rule)])
+    check_account_alias(alias)
     allow(actor, "iam:CreateAccountAlias", "*")
     with transaction.atomic():
-        account = _locked_account(actor)
+        account = locked_account(actor)
         if account.alias == alias:
             return account
         if account.alias:
@@ -146,7 +115,7 @@ def create_account_alias(actor: Actor, alias: str) -> Account:
 def delete_account_alias(actor: Actor, alias: str) -> Account:
     allow(actor, "iam:DeleteAccountAlias", "*")
     with transaction.atomic():
-        account = _locked_account(actor)
+        account = locked_account(actor)
         if not alias or account.alias != alias:
             raise errors.AwsError("NoSuchEntity", f"The account alias {alias} cannot be found.", 404)
         account.alias = ""

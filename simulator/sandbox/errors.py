@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from simulator.policy import explain
 from simulator.policy.decision import Decision
 
 
@@ -19,10 +20,10 @@ class AwsError(Exception):
 
 
 class AccessDenied(AwsError):
-    """The acting identity may not do this; ``decision`` says why."""
+    """The acting identity may not do this; ``decision`` says why, in its own sentence unless told otherwise."""
 
-    def __init__(self, decision: Decision, sentence: str) -> None:
-        super().__init__("AccessDenied", sentence, 403)
+    def __init__(self, decision: Decision, sentence: str | None = None) -> None:
+        super().__init__("AccessDenied", sentence or explain.sentence(decision), 403)
         self.decision = decision
 
     @property
@@ -49,3 +50,14 @@ def delete_conflict(message: str) -> AwsError:
 
 def validation_error(message: str) -> AwsError:
     return AwsError("ValidationError", message)
+
+
+def constraint(value: object, where: str, rule: str) -> str:
+    """One of the "validation error detected" lines AWS answers a malformed parameter with."""
+    return f"Value '{value}' at '{where}' failed to satisfy constraint: {rule}"
+
+
+def validation_failed(problems: list[str]) -> AwsError:
+    """AWS's ValidationError for every :func:`constraint` a request broke, counted as AWS counts them."""
+    count = f"{len(problems)} validation error{'s' if len(problems) > 1 else ''} detected"
+    return validation_error(f"{count}: {'; '.join(problems)}")

@@ -21,6 +21,7 @@ from simulator.policy.model import PolicyType
 
 from . import errors, identifiers, tagging
 from .authorization_details import BOUNDARY_TYPE
+from .checks import check_name, is_service_role_policy, policy_size
 from .import_reader import (
     ATTACHED,
     BOUNDARY,
@@ -45,14 +46,11 @@ from .operations import (
     MANAGED_POLICIES_PER_ENTITY,
     MANAGED_POLICY_SIZE,
     ROLE_INLINE_SIZE,
-    SERVICE_ROLE_POLICY_PATH,
     TRUST_POLICY_SIZE,
     USER_INLINE_SIZE,
     VERSIONS_PER_POLICY,
-    _check_name,
-    policy_size,
 )
-from .service_linked import SERVICE_ROLE_PATH_PREFIX
+from .service_linked import SERVICE_ROLE_PATH
 
 _POLICY_ARN = re.compile(r"arn:aws:iam::(?P<owner>aws|\d{12}):policy(?P<path>/(?:.*/)?)(?P<name>[^/]+)")
 _VERSION_ID = re.compile(r"v([1-9][0-9]{0,8})")
@@ -152,7 +150,7 @@ class _PlanReader(DumpReader):
         plans: list[InlinePlan] = []
         for item_path, record in self.records(value, path, INLINE):
             name = self.text(record, "PolicyName", item_path)
-            self.checked(_check_name, f"{item_path}.PolicyName", "Policy", name, 128)
+            self.checked(check_name, f"{item_path}.PolicyName", "Policy", name, 128)
             what = f"{owner}, inline policy {name}"
             where = f"{item_path}.PolicyDocument"
             document = self.document(record["PolicyDocument"], where, PolicyType.IDENTITY, limit, what)
@@ -244,16 +242,27 @@ class _PlanReader(DumpReader):
         policy_id = self.unique_id(record, "PolicyId", path, identifiers.POLICY_PREFIX)
         return PolicyPlan(name, where, policy_id, description, self.versions(record, path, name))
 
-    def group(self, path: str, record: dict) -> IdentityPlan:
-        name, where = self.name_and_path(record, path, "GroupName", "Group", 128)
-        inline = f"{path}.GroupPolicyList"
+    def identity(
+        self, path: str, record: dict, noun: str, longest: int, id_prefix: str, inline_limit: int
+    ) -> IdentityPlan:
+        """What a user, group or role is checked for alike: its name and path, its id, its inline and attached
+        policies. A role whose path names a service is that service's linked role."""
+        name, where = self.name_and_path(record, path, f"{noun}Name", noun, longest)
+        linked = _linked_service(where) if noun == "Role" else ""
+        inline = self.inline_policies(
+            record.get(f"{noun}PolicyList"), f"{path}.{noun}PolicyList", f"{noun} {name}", inline_limit
+        )
         return IdentityPlan(
             name,
             where,
-            self.unique_id(record, "GroupId", path, identifiers.GROUP_PREFIX),
-            self.inline_policies(record.get("GroupPolicyList"), inline, f"Group {name}", GROUP_INLINE_SIZE),
-            self.attachments(record, path, "PoliciesPerGroup"),
+            self.unique_id(record, f"{noun}Id", path, id_prefix),
+            inline,
+            self.attachments(record, path, f"PoliciesPer{noun}", service_linked=bool(linked)),
+            service_linked=linked,
         )
+
+    def group(self, path: str, record: dict) -> IdentityPlan:
+        return self.identity(path, record, "Group", 128, identifiers.GROUP_PREFIX, GROUP_INLINE_SIZE)
 
     def memberships(self, record: dict, path: str) -> list[str]:
         """The user's groups, lowercased; each must be one of the dump's."""
@@ -270,18 +279,11 @@ class _PlanReader(DumpReader):
         return names
 
     def user(self, path: str, record: dict) -> IdentityPlan:
-        name, where = self.name_and_path(record, path, "UserName", "User", 64)
-        inline = f"{path}.UserPolicyList"
-        return IdentityPlan(
-            name,
-            where,
-            self.unique_id(record, "UserId", path, identifiers.USER_PREFIX),
-            self.inline_policies(record.get("UserPolicyList"), inline, f"User {name}", USER_INLINE_SIZE),
-            self.attachments(record, path, "PoliciesPerUser"),
-            boundary=self.boundary(record, path),
-            tags=self.tags(record, path),
-            group_names=self.memberships(record, path),
-        )
+        plan = self.identity(path, record, "User", 64, identifiers.USER_PREFIX, USER_INLINE_SIZE)
+        plan.boundary = self.boundary(record, path)
+        plan.tags = self.tags(record, path)
+        plan.group_names = self.memberships(record, path)
+        return plan
 
     def instance_profile(self, path: str, record: dict) -> ProfilePlan:
         """One of a role's instance profiles; its Roles list repeats the role around it, so it is only
@@ -293,41 +295,33 @@ class _PlanReader(DumpReader):
         return ProfilePlan(name, where, profile_id)
 
     def role(self, path: str, record: dict) -> IdentityPlan:
-        name, where = self.name_and_path(record, path, "RoleName", "Role", 64)
+        plan = self.identity(path, record, "Role", 64, identifiers.ROLE_PREFIX, ROLE_INLINE_SIZE)
         trust = self.document(
             record["AssumeRolePolicyDocument"],
             f"{path}.AssumeRolePolicyDocument",
             PolicyType.TRUST,
             TRUST_POLICY_SIZE,
-            f"Role {name}, trust policy",
+            f"Role {plan.name}, trust policy",
         )
+        plan.trust_policy = trust or ""
+        plan.boundary = self.boundary(record, path)
+        plan.tags = self.tags(record, path)
         if "RoleLastUsed" in record:
             self.record(record["RoleLastUsed"], f"{path}.RoleLastUsed", LAST_USED)
         profiles = self.records(record.get("InstanceProfileList"), f"{path}.InstanceProfileList", INSTANCE_PROFILE)
-        inline = f"{path}.RolePolicyList"
-        return IdentityPlan(
-            name,
-            where,
-            self.unique_id(record, "RoleId", path, identifiers.ROLE_PREFIX),
-            self.inline_policies(record.get("RolePolicyList"), inline, f"Role {name}", ROLE_INLINE_SIZE),
-            self.attachments(record, path, "PoliciesPerRole", service_linked=bool(_linked_service(where))),
-            boundary=self.boundary(record, path),
-            tags=self.tags(record, path),
-            trust_policy=trust or "",
-            service_linked=_linked_service(where),
-            instance_profiles=[self.instance_profile(p, r) for p, r in profiles],
-        )
+        plan.instance_profiles = [self.instance_profile(p, r) for p, r in profiles]
+        return plan
 
 
 def _service_role_policy(ref: PolicyRef | None) -> bool:
-    return isinstance(ref, ManagedPolicy) and ref.path.startswith(SERVICE_ROLE_POLICY_PATH)
+    return isinstance(ref, ManagedPolicy) and is_service_role_policy(ref)
 
 
 def _linked_service(path: str) -> str:
     """A service-linked role's path names its service: /aws-service-role/<service principal>/."""
-    if not path.startswith(SERVICE_ROLE_PATH_PREFIX):
+    if not path.startswith(SERVICE_ROLE_PATH):
         return ""
-    return path.removeprefix(SERVICE_ROLE_PATH_PREFIX).strip("/")
+    return path.removeprefix(SERVICE_ROLE_PATH).strip("/")
 
 
 def _aws_managed(record: dict) -> bool:

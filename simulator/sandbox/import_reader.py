@@ -21,7 +21,7 @@ from simulator.policy.model import PolicyType
 from simulator.policy.parse import parse_policy
 
 from . import errors, identifiers
-from .operations import _check_name, _check_path, policy_size
+from .checks import check_name, check_path, policy_size
 
 _UNIQUE_ID_TAIL_LENGTH = 17
 _UNIQUE_ID_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -173,8 +173,8 @@ class DumpReader:
         """An entity's name and path, checked as the action creating it checks them."""
         name = self.text(record, name_key, path)
         where = self.text(record, "Path", path, "/")
-        self.checked(_check_name, f"{path}.{name_key}", kind, name, longest)
-        self.checked(_check_path, f"{path}.Path", where)
+        self.checked(check_name, f"{path}.{name_key}", kind, name, longest)
+        self.checked(check_path, f"{path}.Path", where)
         return name, where
 
     def unique_id(self, record: dict, key: str, path: str, prefix: str) -> str:

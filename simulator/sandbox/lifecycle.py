@@ -13,21 +13,18 @@ is built again in the kept account.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from . import demo, errors
+from .checks import check_account_alias
 from .models import Account, IamUser, InstanceProfile, Role, Sandbox
 
 SANDBOX_NAME_LENGTH = Sandbox._meta.get_field("name").max_length
 SANDBOXES_PER_LEARNER = 10
 ACCOUNTS_PER_SANDBOX = 5
-# CreateAccountAlias: lowercase letters, digits and single hyphens, neither first nor last, 3 to 63 long.
-ACCOUNT_ALIAS_PATTERN = r"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"
-_ACCOUNT_ALIAS = re.compile(ACCOUNT_ALIAS_PATTERN)
 
 
 def _empty(account: Account) -> None:
@@ -106,20 +103,12 @@ def delete_sandbox(sandbox: Sandbox, typed_name: str) -> None:
         sandbox.delete()
 
 
-def _check_alias(alias: str) -> None:
-    if not _ACCOUNT_ALIAS.fullmatch(alias):
-        raise errors.validation_error(
-            f"1 validation error detected: Value '{alias}' at 'accountAlias' failed to satisfy constraint: "
-            f"Member must satisfy regular expression pattern: {ACCOUNT_ALIAS_PATTERN}"
-        )
-
-
 def add_account(sandbox: Sandbox, alias: str) -> Account:
     """Another account in the sandbox, named by an alias validated as CreateAccountAlias does.
 
     Aliases are unique across AWS; here, across the sandbox, like bucket names.
     """
-    _check_alias(alias)
+    check_account_alias(alias)
     with transaction.atomic():
         sandbox = Sandbox.objects.select_for_update().get(pk=sandbox.pk)
         accounts = list(sandbox.accounts.all())

@@ -343,8 +343,16 @@ class DecisionRecord(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="decisions")
     decided_at = models.DateTimeField(auto_now_add=True)
-    # Where the decision was asked for: a console action, the access tester, the API.
-    source = models.CharField(max_length=32, default="console")
+
+    class Source(models.TextChoices):
+        """The front door a decision came through."""
+
+        CONSOLE = "console", "Console"
+        API = "api", "API"
+        ACCESS_TESTER = "access-tester", "Access tester"
+        API_SIMULATION = "api-simulate", "API simulation"
+
+    source = models.CharField(max_length=32, choices=Source, default=Source.CONSOLE)
     principal_arn = models.CharField(max_length=2048)
     action = models.CharField(max_length=128)
     resource = models.CharField(max_length=2048)

@@ -17,8 +17,8 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 
 from . import errors
-from .authorization import Actor
-from .credentials import allow, constraint, find_user, validation_failed
+from .authorization import Actor, allow
+from .lookups import find_user, locked, locked_account
 from .models import Account, IamUser
 
 SYMBOLS = "!@#$%^&*()_+-=[]{}|'"
@@ -64,13 +64,13 @@ class PasswordPolicyViolation(errors.AwsError):
 def _problem(name: str, value: object, field: Field) -> str | None:
     where = name[0].lower() + name[1:]
     if field.kind is bool:
-        return None if isinstance(value, bool) else constraint(value, where, "Member must be true or false")
+        return None if isinstance(value, bool) else errors.constraint(value, where, "Member must be true or false")
     if not isinstance(value, int) or isinstance(value, bool):
-        return constraint(value, where, "Member must be a whole number")
+        return errors.constraint(value, where, "Member must be a whole number")
     if value < field.lowest:
-        return constraint(value, where, f"Member must have value greater than or equal to {field.lowest}")
+        return errors.constraint(value, where, f"Member must have value greater than or equal to {field.lowest}")
     if value > field.highest:
-        return constraint(value, where, f"Member must have value less than or equal to {field.highest}")
+        return errors.constraint(value, where, f"Member must have value less than or equal to {field.highest}")
     return None
 
 
@@ -81,11 +81,11 @@ def update_account_password_policy(actor: Actor, **fields: int | bool) -> dict[s
         if name in FIELDS and (problem := _problem(name, value, FIELDS[name])):
             problems.append(problem)
     if problems:
-        raise validation_failed(problems)
+        raise errors.validation_failed(problems)
     allow(actor, "iam:UpdateAccountPasswordPolicy", "*")
     policy = {name: fields.get(name, field.default) for name, field in FIELDS.items()}
     with transaction.atomic():
-        account = Account.objects.select_for_update().get(pk=actor.account.pk)
+        account = locked_account(actor)
         account.password_policy = policy
         account.save(update_fields=["password_policy"])
     return describe(policy)
@@ -101,7 +101,7 @@ def delete_account_password_policy(actor: Actor) -> None:
     """Back to AWS's default policy."""
     allow(actor, "iam:DeleteAccountPasswordPolicy", "*")
     with transaction.atomic():
-        account = Account.objects.select_for_update().get(pk=actor.account.pk)
+        account = locked_account(actor)
         if account.password_policy is None:
             raise _no_policy(account)
         account.password_policy = None
@@ -177,11 +177,7 @@ def _check_password_shape(password: str) -> None:
     if not (1 <= len(password) <= LONGEST_PASSWORD) or not _PASSWORD_CHARACTERS.fullmatch(password):
         rule = f"Member must be 1 to {LONGEST_PASSWORD} printable characters"
         # The password itself is never echoed back.
-        raise validation_failed([constraint("*****", "password", rule)])
-
-
-def _locked_user(user: IamUser) -> IamUser:
-    return IamUser.objects.select_for_update().select_related("account").get(pk=user.pk)
+        raise errors.validation_failed([errors.constraint("*****", "password", rule)])
 
 
 def _no_login_profile(user: IamUser) -> errors.AwsError:
@@ -194,7 +190,7 @@ def create_login_profile(actor: Actor, user_name: str, password: str, password_r
     _check_password_shape(password)
     allow(actor, "iam:CreateLoginProfile", user.arn)
     with transaction.atomic():
-        user = _locked_user(user)
+        user = locked(user)
         if user.password:
             raise errors.AwsError("EntityAlreadyExists", f"Login Profile for user {user.name} already exists.", 409)
         broken = violations(password, user.account)
@@ -215,7 +211,7 @@ def update_login_profile(
         _check_password_shape(password)
     allow(actor, "iam:UpdateLoginProfile", user.arn)
     with transaction.atomic():
-        user = _locked_user(user)
+        user = locked(user)
         if not user.password:
             raise _no_login_profile(user)
         if password is not None:
@@ -234,7 +230,7 @@ def delete_login_profile(actor: Actor, user_name: str) -> IamUser:
     user = find_user(actor, user_name)
     allow(actor, "iam:DeleteLoginProfile", user.arn)
     with transaction.atomic():
-        user = _locked_user(user)
+        user = locked(user)
         if not user.password:
             raise _no_login_profile(user)
         user.password = ""

@@ -15,9 +15,9 @@ import re
 from django.db import transaction
 
 from . import errors
-from .authorization import Actor
+from .authorization import Actor, allow
+from .lookups import find_customer_managed_policy, find_policy, locked
 from .models import ManagedPolicy, PolicyVersion
-from .operations import _allow, _policy
 
 # PolicyVersion's VersionId constraint in the IAM API Reference; the part after a dot never names a version here.
 _VERSION_ID = re.compile(r"v(?P<number>[1-9][0-9]*)(?:\.[A-Za-z0-9-]*)?")
@@ -27,10 +27,8 @@ def _version_number(version_id: str) -> int:
     """The number in ``v3``; an id of any other shape fails the API's input validation, before anything else."""
     parts = _VERSION_ID.fullmatch(version_id)
     if parts is None:
-        raise errors.validation_error(
-            f"Value '{version_id}' at 'versionId' failed to satisfy constraint: "
-            r"Member must satisfy regular expression pattern: v[1-9][0-9]*(\.[A-Za-z0-9-]*)?"
-        )
+        rule = r"Member must satisfy regular expression pattern: v[1-9][0-9]*(\.[A-Za-z0-9-]*)?"
+        raise errors.validation_failed([errors.constraint(version_id, "versionId", rule)])
     return int(parts["number"])
 
 
@@ -47,34 +45,21 @@ def _version(policy: ManagedPolicy, policy_arn: str, version_id: str, number: in
     return version
 
 
-def _customer_managed(actor: Actor, policy_arn: str, refusal: str) -> ManagedPolicy:
-    """The actor's own policy by ARN; an AWS managed one is refused with ``refusal``, AWS's words for the action."""
-    policy = _policy(actor, policy_arn)
-    if policy.aws_managed:
-        raise errors.AwsError("AccessDenied", refusal, 403)
-    return policy
-
-
-def _locked(policy: ManagedPolicy) -> ManagedPolicy:
-    """The policy re-read under a row lock: changes to its versions queue behind each other."""
-    return ManagedPolicy.objects.select_related("account").select_for_update().get(pk=policy.pk)
-
-
 def get_policy_version(actor: Actor, policy_arn: str, version_id: str) -> PolicyVersion:
     """A version of the account's own policy or of an AWS managed one (of which only the default is kept here)."""
     number = _version_number(version_id)
-    policy = _policy(actor, policy_arn)
-    _allow(actor, "iam:GetPolicyVersion", policy.arn)
+    policy = find_policy(actor, policy_arn)
+    allow(actor, "iam:GetPolicyVersion", policy.arn)
     return _version(policy, policy_arn, version_id, number)
 
 
 def set_default_policy_version(actor: Actor, policy_arn: str, version_id: str) -> PolicyVersion:
     """Make ``version_id`` the version that takes effect for every user, group and role the policy is attached to."""
     number = _version_number(version_id)
-    policy = _customer_managed(actor, policy_arn, "Cannot update policies outside your own account.")
-    _allow(actor, "iam:SetDefaultPolicyVersion", policy.arn)
+    policy = find_customer_managed_policy(actor, policy_arn, "Cannot update policies outside your own account.")
+    allow(actor, "iam:SetDefaultPolicyVersion", policy.arn)
     with transaction.atomic():
-        policy = _locked(policy)
+        policy = locked(policy)
         version = _version(policy, policy_arn, version_id, number)
         if not version.is_default:
             # The old default steps down first: a policy never has two (the database's constraint says so too).
@@ -87,12 +72,12 @@ def set_default_policy_version(actor: Actor, policy_arn: str, version_id: str) -
 def delete_policy_version(actor: Actor, policy_arn: str, version_id: str) -> None:
     """Delete a version that is not the default; the default goes only with the policy (DeletePolicy)."""
     number = _version_number(version_id)
-    policy = _customer_managed(
+    policy = find_customer_managed_policy(
         actor, policy_arn, "Cannot delete policy versions for policies outside your own account."
     )
-    _allow(actor, "iam:DeletePolicyVersion", policy.arn)
+    allow(actor, "iam:DeletePolicyVersion", policy.arn)
     with transaction.atomic():
-        policy = _locked(policy)
+        policy = locked(policy)
         version = _version(policy, policy_arn, version_id, number)
         if version.is_default:
             raise errors.delete_conflict("Cannot delete the default version of a policy.")
@@ -105,10 +90,10 @@ def delete_policy(actor: Actor, policy_arn: str) -> None:
     As DeletePolicy says, first detach it from every user, group and role, stop using it as anyone's
     permissions boundary, and delete its other versions: until then IAM answers DeleteConflict.
     """
-    policy = _customer_managed(actor, policy_arn, "Cannot delete policies outside your own account.")
-    _allow(actor, "iam:DeletePolicy", policy.arn)
+    policy = find_customer_managed_policy(actor, policy_arn, "Cannot delete policies outside your own account.")
+    allow(actor, "iam:DeletePolicy", policy.arn)
     with transaction.atomic():
-        policy = _locked(policy)
+        policy = locked(policy)
         uses = (policy.users, policy.groups, policy.roles, policy.bounded_users, policy.bounded_roles)
         if any(use.exists() for use in uses):
             raise errors.delete_conflict("Cannot delete a policy attached to entities.")

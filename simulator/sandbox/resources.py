@@ -2,10 +2,10 @@
 
 Two kinds of resource carry one here: an S3 bucket (its bucket policy covers the bucket and every
 object in it) and an IAM role (its trust policy says who may assume it). Anything that decides a
-request on such a resource (the S3 operations, the access tester) asks :func:`resource_policy` and
-passes ``policy`` as the resource-based policy and ``account_id`` as the resource's account, so a
-request from another account of the sandbox is decided cross-account ("Cross-account policy
-evaluation logic", IAM User Guide).
+request on such a resource (the S3 operations, the access tester, the API's simulation) asks
+:func:`resource_policy`, keeps it if it is :func:`taking_part` in the action, and passes ``policy`` as the
+resource-based policy and ``account_id`` as the resource's account, so a request from another account
+of the sandbox is decided cross-account ("Cross-account policy evaluation logic", IAM User Guide).
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from functools import lru_cache
 from typing import Literal
 
 from simulator.policy.model import Policy, PolicyType
-from simulator.policy.parse import parse_policy
+from simulator.policy.parse import TRUST_POLICY_ACTIONS, parse_policy
 
 from .models import Bucket, Role, Sandbox
 
 # "Amazon S3 resources" (ARN formats): a bucket, or an object in it; no region or account in either.
 _S3_ARN = re.compile(r"arn:aws:s3:::(?P<bucket>[^/]+)(?:/.*)?", re.DOTALL)
 _ROLE_ARN = re.compile(r"arn:aws:iam::(?P<account>\d{12}):role(?P<path>/(?:.*/)?)(?P<name>[^/]+)")
+_TRUST_ACTIONS = frozenset(action.lower() for action in TRUST_POLICY_ACTIONS)
 
 
 @dataclass(frozen=True)
@@ -85,3 +86,15 @@ def resource_policy(sandbox: Sandbox, resource_arn: str) -> ResourcePolicy | Non
         label = f"trust policy of role {role.name}"
         return ResourcePolicy(_parsed(role.trust_policy, PolicyType.TRUST, label), iam["account"], label, "trust")
     return None
+
+
+def taking_part(found: ResourcePolicy | None, action: str) -> ResourcePolicy | None:
+    """``found`` if it takes part in deciding ``action``, else None.
+
+    A bucket policy bears on every request for its bucket; a role's trust policy only on the actions a
+    trust policy governs (assuming the role and what comes with it: "IAM role trust policies"). Asking
+    to, say, delete a role is decided by the caller's own policies alone.
+    """
+    if found is None or (found.kind == "trust" and action.lower() not in _TRUST_ACTIONS):
+        return None
+    return found

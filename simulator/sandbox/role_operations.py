@@ -17,19 +17,11 @@ from django.db import IntegrityError, transaction
 from simulator.policy.model import PolicyType
 
 from . import errors
-from .authorization import Actor
+from .authorization import Actor, allow
+from .checks import check_document, check_modifiable, check_name, check_path
+from .lookups import find_entity, find_role, locked
 from .models import InstanceProfile, Role
-from .operations import (
-    TRUST_POLICY_SIZE,
-    _allow,
-    _arn,
-    _check_document,
-    _check_modifiable,
-    _check_name,
-    _check_path,
-    _locked,
-    _role,
-)
+from .operations import TRUST_POLICY_SIZE
 from .service_linked import CATALOG, LinkedService, permissions_policy
 
 SHORTEST_SESSION, LONGEST_SESSION = 3600, 43200
@@ -52,7 +44,7 @@ def update_role(
     A service-linked role's description can be edited like any role's ("Update a service-linked
     role"); its other settings belong to its service.
     """
-    role = _role(actor, name)
+    role = find_role(actor, name)
     if description is not None and not _DESCRIPTION.fullmatch(description):
         raise errors.validation_error(
             "Description is invalid: use at most 1000 characters, without control characters other than tabs and "
@@ -60,11 +52,11 @@ def update_role(
         )
     if max_session_duration is not None and not SHORTEST_SESSION <= max_session_duration <= LONGEST_SESSION:
         raise errors.validation_error("MaxSessionDuration must be between 3600 and 43200 seconds (1 to 12 hours).")
-    _allow(actor, "iam:UpdateRole", role.arn)
+    allow(actor, "iam:UpdateRole", role.arn)
     if max_session_duration is not None:
-        _check_modifiable(role)
+        check_modifiable(role)
     with transaction.atomic():
-        role = _locked(role)
+        role = locked(role)
         if description is not None:
             role.description = description
         if max_session_duration is not None:
@@ -79,12 +71,12 @@ def update_assume_role_policy(actor: Actor, name: str, document: str) -> Role:
     The engine's MalformedPolicyDocument names the statement and the element at fault; an IAM group
     named as a principal gets its own lesson there (groups are not principals: name users or a role).
     """
-    role = _role(actor, name)
-    _check_document(document, PolicyType.TRUST, TRUST_POLICY_SIZE)
-    _allow(actor, "iam:UpdateAssumeRolePolicy", role.arn)
-    _check_modifiable(role)
+    role = find_role(actor, name)
+    check_document(document, PolicyType.TRUST, TRUST_POLICY_SIZE)
+    allow(actor, "iam:UpdateAssumeRolePolicy", role.arn)
+    check_modifiable(role)
     with transaction.atomic():
-        role = _locked(role)
+        role = locked(role)
         role.trust_policy = document
         role.save(update_fields=["trust_policy"])
         return role
@@ -94,11 +86,11 @@ def delete_role(actor: Actor, name: str) -> None:
     """DeleteRole: unlike the console, the API removes nothing for you ("Delete roles or instance profiles"):
     the role must first leave its instance profiles and lose its attached and inline policies. The
     conflict names each of them, so the learner knows exactly what to undo."""
-    role = _role(actor, name)
-    _allow(actor, "iam:DeleteRole", role.arn)
-    _check_modifiable(role)
+    role = find_role(actor, name)
+    allow(actor, "iam:DeleteRole", role.arn)
+    check_modifiable(role)
     with transaction.atomic():
-        role = _locked(role)
+        role = locked(role)
         blockers = (
             ("remove it from", "instance profile", "instance profiles", role.instance_profiles),
             ("detach", "managed policy", "managed policies", role.managed_policies),
@@ -132,8 +124,15 @@ def create_service_linked_role(actor: Actor, aws_service_name: str, description:
     only. A second request for the same service is InvalidInput, as in IAM (the name is taken).
     """
     service = _service(aws_service_name)
-    arn = _arn(actor, "role", service.role_path, service.role_name)
-    _allow(actor, "iam:CreateServiceLinkedRole", arn, {"iam:AWSServiceName": service.principal})
+    role = Role(
+        account=actor.account,
+        name=service.role_name,
+        path=service.role_path,
+        trust_policy=service.trust_policy,
+        description=service.role_description if description is None else description,
+        service_linked=service.principal,
+    )
+    allow(actor, "iam:CreateServiceLinkedRole", role.arn, {"iam:AWSServiceName": service.principal})
     taken = errors.AwsError(
         "InvalidInput",
         f"Service role name {service.role_name} has been taken in this account, please try a different suffix.",
@@ -142,14 +141,7 @@ def create_service_linked_role(actor: Actor, aws_service_name: str, description:
         raise taken
     try:
         with transaction.atomic():
-            role = Role.objects.create(
-                account=actor.account,
-                name=service.role_name,
-                path=service.role_path,
-                trust_policy=service.trust_policy,
-                description=service.role_description if description is None else description,
-                service_linked=service.principal,
-            )
+            role.save()
             role.managed_policies.add(permissions_policy(service))
             return role
     except IntegrityError:
@@ -177,11 +169,11 @@ def set_service_resource(actor: Actor, role_name: str, arn: str, in_use: bool) -
     Not an IAM action: it stands for the learner creating or deleting, say, an Auto Scaling group, since none
     of the catalog's services runs in the sandbox.
     """
-    role = _role(actor, role_name)
+    role = find_role(actor, role_name)
     if not role.service_linked:
         raise errors.AwsError("InvalidInput", f"Role {role.name} is not a service-linked role.", 400)
     with transaction.atomic():
-        role = _locked(role)
+        role = locked(role)
         kept = [existing for existing in role.resources_in_use if existing != arn]
         role.resources_in_use = [*kept, arn] if in_use else kept
         role.save(update_fields=["resources_in_use"])
@@ -194,15 +186,15 @@ def delete_service_linked_role(actor: Actor, role_name: str) -> DeletionTask:
     With any left (``Role.resources_in_use``), the task FAILS naming them, as
     GetServiceLinkedRoleDeletionStatus reports, and the role stays.
     """
-    role = _role(actor, role_name)
+    role = find_role(actor, role_name)
     if not role.service_linked:
         raise errors.AwsError(
             "InvalidInput", f"Role {role.name} is not a service-linked role: delete it with DeleteRole.", 400
         )
-    _allow(actor, "iam:DeleteServiceLinkedRole", role.arn)
+    allow(actor, "iam:DeleteServiceLinkedRole", role.arn)
     task_id = f"task{role.path}{role.name}/{uuid.uuid4()}"
     with transaction.atomic():
-        role = _locked(role)
+        role = locked(role)
         if role.resources_in_use:
             service = CATALOG.get(role.service_linked)
             kinds = f"{service.resource_kind}s" if service else "resources"
@@ -218,21 +210,16 @@ def delete_service_linked_role(actor: Actor, role_name: str) -> DeletionTask:
     return DeletionTask(task_id, "SUCCEEDED")
 
 
-def _instance_profile(actor: Actor, name: str) -> InstanceProfile:
-    profile = actor.account.instance_profiles.select_related("account", "role").filter(name__iexact=name).first()
-    if profile is None:
-        raise errors.no_such_entity("Instance profile", name)
-    return profile
-
-
 def create_instance_profile(actor: Actor, name: str, path: str = "/") -> InstanceProfile:
     """CreateInstanceProfile: an empty container for the one role an EC2 instance is launched with."""
-    _check_name("Instance profile", name, 128)
-    _check_path(path)
-    _allow(actor, "iam:CreateInstanceProfile", _arn(actor, "instance-profile", path, name))
+    check_name("Instance profile", name, 128)
+    check_path(path)
+    profile = InstanceProfile(account=actor.account, name=name, path=path)
+    allow(actor, "iam:CreateInstanceProfile", profile.arn)
     try:
         with transaction.atomic():
-            return InstanceProfile.objects.create(account=actor.account, name=name, path=path)
+            profile.save()
+            return profile
     except IntegrityError:
         raise errors.entity_already_exists("Instance profile", name) from None
 
@@ -242,12 +229,12 @@ def add_role_to_instance_profile(actor: Actor, instance_profile_name: str, role_
 
     It hands the role to EC2, so the caller needs iam:PassRole on the role as well.
     """
-    profile, role = _instance_profile(actor, instance_profile_name), _role(actor, role_name)
-    _allow(actor, "iam:AddRoleToInstanceProfile", profile.arn)
-    _allow(actor, "iam:PassRole", role.arn, {"iam:PassedToService": INSTANCE_PROFILE_SERVICE})
-    _check_modifiable(role)
+    profile, role = find_entity(actor, InstanceProfile, instance_profile_name), find_role(actor, role_name)
+    allow(actor, "iam:AddRoleToInstanceProfile", profile.arn)
+    allow(actor, "iam:PassRole", role.arn, {"iam:PassedToService": INSTANCE_PROFILE_SERVICE})
+    check_modifiable(role)
     with transaction.atomic():
-        profile = _locked(profile)
+        profile = locked(profile)
         if profile.role_id is not None:
             raise errors.limit_exceeded(
                 "Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1. "
@@ -259,10 +246,10 @@ def add_role_to_instance_profile(actor: Actor, instance_profile_name: str, role_
 
 def remove_role_from_instance_profile(actor: Actor, instance_profile_name: str, role_name: str) -> None:
     """RemoveRoleFromInstanceProfile: instances launched with the profile lose the role's permissions."""
-    profile, role = _instance_profile(actor, instance_profile_name), _role(actor, role_name)
-    _allow(actor, "iam:RemoveRoleFromInstanceProfile", profile.arn)
+    profile, role = find_entity(actor, InstanceProfile, instance_profile_name), find_role(actor, role_name)
+    allow(actor, "iam:RemoveRoleFromInstanceProfile", profile.arn)
     with transaction.atomic():
-        profile = _locked(profile)
+        profile = locked(profile)
         if profile.role_id != role.pk:
             raise errors.AwsError("NoSuchEntity", f"Role {role.name} is not in instance profile {profile.name}.", 404)
         profile.role = None
@@ -271,10 +258,10 @@ def remove_role_from_instance_profile(actor: Actor, instance_profile_name: str, 
 
 def delete_instance_profile(actor: Actor, name: str) -> None:
     """DeleteInstanceProfile: only an empty profile can go ("Delete roles or instance profiles")."""
-    profile = _instance_profile(actor, name)
-    _allow(actor, "iam:DeleteInstanceProfile", profile.arn)
+    profile = find_entity(actor, InstanceProfile, name)
+    allow(actor, "iam:DeleteInstanceProfile", profile.arn)
     with transaction.atomic():
-        profile = _locked(profile)
+        profile = locked(profile)
         if profile.role_id is not None:
             raise errors.delete_conflict(
                 f"Cannot delete entity, must remove roles from instance profile first (it holds {profile.role.name})."

@@ -20,9 +20,9 @@ from uuid import NAMESPACE_URL, uuid5
 from django.db import IntegrityError, transaction
 
 from .models import ManagedPolicy, PolicyVersion
-from .operations import SERVICE_ROLE_POLICY_PATH
 
-SERVICE_ROLE_PATH_PREFIX = "/aws-service-role/"
+# Where service-linked roles live (each under its service's principal) and the AWS managed policies made for them.
+SERVICE_ROLE_PATH = "/aws-service-role/"
 # No service of the catalog runs in the sandbox, so the resources that would use a role are simulated in one Region.
 SIMULATED_REGION = "us-east-1"
 
@@ -48,7 +48,7 @@ class LinkedService:
 
     @property
     def role_path(self) -> str:
-        return f"{SERVICE_ROLE_PATH_PREFIX}{self.principal}/"
+        return f"{SERVICE_ROLE_PATH}{self.principal}/"
 
     @property
     def trust_policy(self) -> str:
@@ -205,7 +205,7 @@ def permissions_policy(service: LinkedService) -> ManagedPolicy:
             policy = ManagedPolicy.objects.create(
                 account=None,
                 name=service.policy_name,
-                path=SERVICE_ROLE_POLICY_PATH,
+                path=SERVICE_ROLE_PATH,
                 description=service.policy_description,
             )
             PolicyVersion.objects.create(policy=policy, number=1, document=service.policy_document, is_default=True)

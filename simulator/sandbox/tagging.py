@@ -16,10 +16,8 @@ TAGS_PER_ENTITY = 50
 _TAG_PUNCTUATION = frozenset("_.:/=+-@")
 
 
-def _constraint(value: str, where: str, constraint: str) -> errors.AwsError:
-    return errors.validation_error(
-        f"1 validation error detected: Value '{value}' at '{where}' failed to satisfy constraint: {constraint}"
-    )
+def _constraint(value: str, where: str, rule: str) -> errors.AwsError:
+    return errors.validation_failed([errors.constraint(value, where, rule)])
 
 
 def _allowed(ch: str) -> bool:

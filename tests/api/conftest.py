@@ -1,26 +1,10 @@
 import json
 
 import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from simulator.sandbox import access_keys, buckets, credentials, operations, password_policy, role_operations
-from simulator.sandbox.authorization import Actor
-from simulator.sandbox.models import Account, Sandbox
-
-
-@pytest.fixture
-def sandbox(learner) -> Sandbox:
-    return Sandbox.objects.create_with_account(learner)
-
-
-@pytest.fixture
-def account(sandbox) -> Account:
-    return sandbox.accounts.get()
-
-
-@pytest.fixture
-def root(account) -> Actor:
-    return Actor(account)
 
 
 @pytest.fixture
@@ -61,6 +45,17 @@ def assert_error(response, status: int, code: str, message: str = "") -> dict:
     assert message in body["Error"]["Message"]
     assert response["x-amzn-RequestId"] == body["RequestId"]
     return body["Error"]
+
+
+def site_routes(patterns: list | None = None, prefix: str = "") -> list[str]:
+    """Every URL pattern of the site as the route it matches, e.g. api/sandboxes/<int:sandbox_id>/."""
+    found = []
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            found += site_routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            found.append(prefix + str(pattern.pattern))
+    return found
 
 
 def document(*statements: dict) -> str:

@@ -40,8 +40,15 @@ def test_each_action_on_each_resource_is_decided_explained_and_logged(api, url, 
     assert denied["Sentence"].endswith("because no identity-based policy allows the s3:PutObject action")
     assert denied["Explanation"]["stage"] == "identity-based-policies"
     record = DecisionRecord.objects.get(pk=denied["DecisionId"])
-    assert (record.source, record.action, record.principal_arn) == ("api", "s3:PutObject", alice.arn)
+    assert (record.source, record.action, record.principal_arn) == ("api-simulate", "s3:PutObject", alice.arn)
     assert api.get(denied["DecisionUrl"]).json()["Sentence"] == denied["Sentence"]
+
+
+def test_a_request_simulated_twice_links_each_result_to_its_own_record(api, url, alice):
+    results = simulate(api, url, PolicySourceArn=alice.arn, ActionNames=["s3:GetObject", "s3:GetObject"]).json()
+    first, second = (result["DecisionId"] for result in results["EvaluationResults"])
+    assert first < second
+    assert set(DecisionRecord.objects.filter(action="s3:GetObject").values_list("id", flat=True)) == {first, second}
 
 
 def test_an_explicit_deny_overrides_the_allow(api, url, root, alice):
@@ -142,3 +149,10 @@ def test_the_decision_log_is_filtered_and_newest_first(api, url, root, alice):
     by_alice = api.get(url + f"decisions/?PrincipalArn={alice.arn}&Action=put").json()["results"]
     assert [d["Action"] for d in by_alice] == ["s3:PutObject"]
     assert_error(api.get(url + "decisions/?EvalDecision=maybe"), 400, "ValidationError", "EvalDecision")
+
+
+def test_an_action_taken_through_the_api_is_logged_as_coming_from_it(api, url):
+    """The decision log says which front door each decision came through: console, API, tester, simulation."""
+    assert api.post(url + "users/", {"UserName": "dave"}, format="json").status_code == 201
+    record = DecisionRecord.objects.get(action="iam:CreateUser")
+    assert (record.source, record.result) == ("api", "allowed")

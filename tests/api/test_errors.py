@@ -2,7 +2,9 @@
 acting identity a request names. The status of an AwsError is AWS's own (CreateUser: EntityAlreadyExists 409)."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -112,10 +114,22 @@ def test_access_denied_carries_the_sentence_and_the_decision_record(api, url, al
     assert not IamUser.objects.filter(name="bob").exists()
 
 
+def test_the_denials_link_is_the_record_written_for_it_not_a_search_of_the_log(api, url, alice):
+    """Searching the log for the newest matching row could name another request's record of the same denial."""
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post(
+            url + "users/", {"UserName": "bob"}, format="json", headers={"X-Sandbox-Principal": "user/alice"}
+        )
+    error = assert_error(response, 403, "AccessDenied")
+    assert error["Decision"]["Id"] == DecisionRecord.objects.get(principal_arn=alice.arn).id
+    table = DecisionRecord._meta.db_table
+    assert [q["sql"] for q in queries if q["sql"].startswith("SELECT") and table in q["sql"]] == []
+
+
 def test_an_access_denied_without_a_decision_has_no_link(api, url):
     """AWS managed policies are AWS's: every change is refused, with no policy evaluated."""
     response = api.post(url + "aws-managed-policies/ReadOnlyAccess/versions/", {"PolicyDocument": "{}"}, format="json")
-    error = assert_error(response, 403, "AccessDenied", "AWS managed policies are read-only")
+    error = assert_error(response, 403, "AccessDenied", "Cannot create versions for policies outside your own account.")
     assert "Decision" not in error
 
 

@@ -4,17 +4,42 @@ shape, exactly as for a sandbox that does not exist; and the table names every r
 import json
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
 from simulator.sandbox.models import DecisionRecord, PolicyVersion
 
-from .conftest import EC2_TRUST, READ_REPORTS, assert_error
+from .conftest import EC2_TRUST, READ_REPORTS, assert_error, site_routes
 
 pytestmark = pytest.mark.django_db
 
 S = "{sandbox}"
 A = "{account}"
 EMPTY_DUMP = {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}
+
+
+def identity_policy_endpoints(entity: str, inline: str, tag_key: str | None = None) -> list[tuple]:
+    """The endpoints users, groups and roles share (simulator/api/urls.py mounts the same views for each) under
+    ``entity``'s path, whose inline policy ``inline`` exists; users and roles, tagged ``tag_key``, also have
+    tags and a permissions boundary."""
+    endpoints = [
+        ("get", entity + "attached-policies/", None, 200),
+        ("post", entity + "attached-policies/", {"PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}, 204),
+        ("delete", entity + "attached-policies/?PolicyArn={policy_arn}", None, 204),
+        ("get", entity + "policies/", None, 200),
+        ("get", entity + f"policies/{inline}/", None, 200),
+        ("put", entity + "policies/Second/", {"PolicyDocument": READ_REPORTS}, 200),
+        ("delete", entity + f"policies/{inline}/", None, 204),
+    ]
+    if tag_key is not None:
+        endpoints += [
+            ("get", entity + "tags/", None, 200),
+            ("post", entity + "tags/", {"Tags": [{"Key": "cost", "Value": "42"}]}, 204),
+            ("delete", entity + f"tags/?TagKeys={tag_key}", None, 204),
+            ("put", entity + "permissions-boundary/", {"PermissionsBoundary": "{policy_arn}"}, 204),
+            ("delete", entity + "permissions-boundary/", None, 204),
+        ]
+    return endpoints
+
 
 # (method, path, body, the owner's status). Paths and bodies name what the world fixture holds.
 ENDPOINTS = [
@@ -31,18 +56,7 @@ ENDPOINTS = [
     ("get", A + "users/alice/", None, 200),
     ("delete", A + "users/carol/", None, 204),
     ("get", A + "users/alice/groups/", None, 200),
-    ("get", A + "users/alice/attached-policies/", None, 200),
-    ("post", A + "users/alice/attached-policies/", {"PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}, 204),
-    ("delete", A + "users/alice/attached-policies/?PolicyArn={policy_arn}", None, 204),
-    ("get", A + "users/alice/policies/", None, 200),
-    ("get", A + "users/alice/policies/Inline/", None, 200),
-    ("put", A + "users/alice/policies/Second/", {"PolicyDocument": READ_REPORTS}, 200),
-    ("delete", A + "users/alice/policies/Inline/", None, 204),
-    ("get", A + "users/alice/tags/", None, 200),
-    ("post", A + "users/alice/tags/", {"Tags": [{"Key": "cost", "Value": "42"}]}, 204),
-    ("delete", A + "users/alice/tags/?TagKeys=team", None, 204),
-    ("put", A + "users/alice/permissions-boundary/", {"PermissionsBoundary": "{policy_arn}"}, 204),
-    ("delete", A + "users/alice/permissions-boundary/", None, 204),
+    *identity_policy_endpoints(A + "users/alice/", "Inline", tag_key="team"),
     ("get", A + "users/alice/login-profile/", None, 200),
     ("post", A + "users/carol/login-profile/", {"Password": "Another-Horse-8"}, 201),
     ("patch", A + "users/alice/login-profile/", {"PasswordResetRequired": True}, 200),
@@ -58,13 +72,7 @@ ENDPOINTS = [
     ("get", A + "groups/admins/members/", None, 200),
     ("post", A + "groups/admins/members/", {"UserName": "carol"}, 204),
     ("delete", A + "groups/admins/members/alice/", None, 204),
-    ("get", A + "groups/admins/attached-policies/", None, 200),
-    ("post", A + "groups/admins/attached-policies/", {"PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}, 204),
-    ("delete", A + "groups/admins/attached-policies/?PolicyArn={policy_arn}", None, 204),
-    ("get", A + "groups/admins/policies/", None, 200),
-    ("get", A + "groups/admins/policies/GroupInline/", None, 200),
-    ("put", A + "groups/admins/policies/Second/", {"PolicyDocument": READ_REPORTS}, 200),
-    ("delete", A + "groups/admins/policies/GroupInline/", None, 204),
+    *identity_policy_endpoints(A + "groups/admins/", "GroupInline"),
     ("get", A + "roles/", None, 200),
     ("post", A + "roles/", {"RoleName": "batch", "AssumeRolePolicyDocument": EC2_TRUST}, 201),
     ("get", A + "roles/app/", None, 200),
@@ -72,18 +80,7 @@ ENDPOINTS = [
     ("delete", A + "roles/spare/", None, 204),
     ("put", A + "roles/app/trust-policy/", {"PolicyDocument": EC2_TRUST}, 200),
     ("get", A + "roles/app/instance-profiles/", None, 200),
-    ("get", A + "roles/app/attached-policies/", None, 200),
-    ("post", A + "roles/app/attached-policies/", {"PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}, 204),
-    ("delete", A + "roles/app/attached-policies/?PolicyArn={policy_arn}", None, 204),
-    ("get", A + "roles/app/policies/", None, 200),
-    ("get", A + "roles/app/policies/RoleInline/", None, 200),
-    ("put", A + "roles/app/policies/Second/", {"PolicyDocument": READ_REPORTS}, 200),
-    ("delete", A + "roles/app/policies/RoleInline/", None, 204),
-    ("get", A + "roles/app/tags/", None, 200),
-    ("post", A + "roles/app/tags/", {"Tags": [{"Key": "cost", "Value": "42"}]}, 204),
-    ("delete", A + "roles/app/tags/?TagKeys=tier", None, 204),
-    ("put", A + "roles/app/permissions-boundary/", {"PermissionsBoundary": "{policy_arn}"}, 204),
-    ("delete", A + "roles/app/permissions-boundary/", None, 204),
+    *identity_policy_endpoints(A + "roles/app/", "RoleInline", tag_key="tier"),
     ("post", A + "service-linked-roles/", {"AWSServiceName": "rds.amazonaws.com"}, 201),
     ("delete", A + "service-linked-roles/AWSServiceRoleForAutoScaling/", None, 200),
     ("get", A + "service-linked-roles/AWSServiceRoleForAutoScaling/resources/", None, 200),
@@ -189,16 +186,6 @@ def test_another_learner_finds_nothing(other_api, names, method, path, body, sta
     assert_error(response, 404, "NoSuchEntity", "cannot be found")
 
 
-def _routes(patterns: list, prefix: str = "") -> list[str]:
-    found = []
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            found += _routes(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            found.append(prefix + str(pattern.pattern))
-    return found
-
-
 def _route_of(path: str) -> str:
     """The URL pattern a table path fills, e.g. api/sandboxes/<int:sandbox_id>/accounts/<str:account_id>/users/."""
     match = get_resolver().resolve(path.split("?")[0])
@@ -206,6 +193,6 @@ def _route_of(path: str) -> str:
 
 
 def test_the_table_names_every_sandbox_route(names):
-    sandbox_routes = {r for r in _routes(get_resolver().url_patterns) if r.startswith("api/sandboxes/<")}
+    sandbox_routes = {r for r in site_routes() if r.startswith("api/sandboxes/<")}
     named = {_route_of(_filled(path, names)) for _, path, _, _ in ENDPOINTS}
     assert sandbox_routes - named == set()

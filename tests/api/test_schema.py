@@ -5,8 +5,9 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.validation import validate_schema
+
+from .conftest import site_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -18,16 +19,6 @@ def schema(client: Client) -> dict:
     response = client.get("/api/schema/?format=json")
     assert response.status_code == 200
     return response.json()
-
-
-def _routes(patterns: list, prefix: str = "") -> list[str]:
-    found = []
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            found += _routes(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            found.append(prefix + str(pattern.pattern))
-    return found
 
 
 def _openapi_path(route: str) -> str:
@@ -42,7 +33,7 @@ def test_it_is_valid_openapi_3(schema):
 
 
 def test_it_lists_every_api_route(schema):
-    routes = {r for r in _routes(get_resolver().url_patterns) if r.startswith("api/")} - NOT_IN_SCHEMA
+    routes = {r for r in site_routes() if r.startswith("api/")} - NOT_IN_SCHEMA
     assert {_openapi_path(r) for r in routes} == set(schema["paths"])
     assert len(schema["paths"]) > 60
 

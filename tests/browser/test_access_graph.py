@@ -120,22 +120,12 @@ def check_geometry(page: Page) -> None:
             assert not any(inside(point, node["box"], 2) for node in nodes), point
 
 
-def sign_in(page: Page, live_server: LiveServer, password: str) -> None:
-    page.goto(live_server.url + "/sign-in/")
-    page.get_by_label("Username").fill("learner")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_a_learner_reads_the_graph_focuses_on_a_user_and_opens_a_box(
-    live_server: LiveServer, page: Page, learner, password
+    live_server: LiveServer, signed_in_page: Page, learner
 ) -> None:
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page = signed_in_page
     sandbox = demo_like_sandbox(learner)
     page.set_viewport_size({"width": 1440, "height": 1000})
-    sign_in(page, live_server, password)
     page.goto(f"{live_server.url}/console/{sandbox.id}/users/")
     page.get_by_role("navigation", name="Sandbox").get_by_role("link", name="Access graph").click()
     expect(page.get_by_role("heading", name="Access graph")).to_be_visible()
@@ -176,15 +166,14 @@ def test_a_learner_reads_the_graph_focuses_on_a_user_and_opens_a_box(
 
     graph.get_by_role("link", name="User group Developers").click()
     expect(page.get_by_role("heading", name="Developers")).to_be_visible()
-    assert errors == []
 
 
 def test_on_a_phone_the_graph_scrolls_sideways_at_a_readable_size(
-    live_server: LiveServer, page: Page, learner, password
+    live_server: LiveServer, signed_in_page: Page, learner
 ) -> None:
+    page = signed_in_page
     sandbox = demo_like_sandbox(learner)
     page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, live_server, password)
     page.goto(f"{live_server.url}/console/{sandbox.id}/graph/")
     scroller = page.get_by_role("region", name="Access graph")
     expect(scroller).to_be_visible()
@@ -235,10 +224,10 @@ def busy_sandbox(owner) -> Sandbox:
     return sandbox
 
 
-def test_a_busy_account_is_still_drawn_without_overlaps(live_server: LiveServer, page: Page, learner, password) -> None:
+def test_a_busy_account_is_still_drawn_without_overlaps(live_server: LiveServer, signed_in_page: Page, learner) -> None:
+    page = signed_in_page
     sandbox = busy_sandbox(learner)
     page.set_viewport_size({"width": 1440, "height": 1000})
-    sign_in(page, live_server, password)
     page.goto(f"{live_server.url}/console/{sandbox.id}/graph/")
     expect(page.get_by_role("group", name="Access graph of account")).to_be_visible()
     check_geometry(page)

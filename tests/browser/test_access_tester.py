@@ -1,7 +1,6 @@
 import json
 
 import pytest
-from django.contrib.auth.models import AbstractUser
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -20,24 +19,12 @@ LIST_BUCKETS = json.dumps(
 )
 
 
-def sign_in(page: Page, live_server: LiveServer, username: str, password: str) -> None:
-    page.goto(live_server.url + "/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_a_user_is_denied_then_allowed_once_a_policy_is_attached(
-    live_server: LiveServer, page: Page, learner: AbstractUser, password: str
+    live_server: LiveServer, signed_in_page: Page, sandbox: Sandbox, root: Actor
 ) -> None:
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    sandbox = Sandbox.objects.create_with_account(learner)
-    root = Actor(sandbox.accounts.get())
+    page = signed_in_page
     operations.create_user(root, "alice")
 
-    sign_in(page, live_server, learner.get_username(), password)
     page.goto(f"{live_server.url}/console/{sandbox.id}/users/")
     page.get_by_role("navigation", name="Sandbox").get_by_role("link", name="Access tester").click()
     expect(page.get_by_role("heading", name="Access tester")).to_be_visible()
@@ -62,4 +49,3 @@ def test_a_user_is_denied_then_allowed_once_a_policy_is_attached(
 
     page.reload()
     expect(page.get_by_role("article", name="s3:ListAllMyBuckets")).to_contain_text("allowed")
-    assert errors == []

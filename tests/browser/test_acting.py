@@ -48,17 +48,9 @@ def create_user(page: Page, name: str) -> None:
 
 
 def test_a_user_is_denied_in_place_then_allowed_once_root_attaches_a_policy(
-    live_server: LiveServer, page: Page, learner, password
+    live_server: LiveServer, signed_in_page: Page, sandbox: Sandbox
 ) -> None:
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    sandbox = Sandbox.objects.create_with_account(learner)
-    page.goto(live_server.url + "/sign-in/")
-    page.get_by_label("Username").fill(learner.get_username())
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
+    page = signed_in_page
     page.goto(f"{live_server.url}/console/{sandbox.id}/users/")
     bar = page.get_by_role("region", name="Acting identity")
     expect(bar).to_contain_text("Acting as root user")
@@ -105,18 +97,13 @@ def test_a_user_is_denied_in_place_then_allowed_once_root_attaches_a_policy(
     expect(page.get_by_role("heading", name="Effective permissions of IAM user dev")).to_be_visible()
     expect(page.get_by_role("row", name="AWS Identity and Access Management")).to_contain_text("iam:CreateUser")
     page.screenshot(path="/tmp/act-as-effective-permissions.png", full_page=True, caret="initial")
-    assert errors == []
 
 
 def test_a_context_key_the_policy_uses_gets_its_value_in_the_access_tester(
-    live_server: LiveServer, page: Page, learner, password
+    live_server: LiveServer, signed_in_page: Page, sandbox: Sandbox, root: Actor
 ) -> None:
     """IAM API Reference, "GetContextKeysForPrincipalPolicy": the keys to give values to before simulating."""
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    sandbox = Sandbox.objects.create_with_account(learner)
-    root = Actor(sandbox.accounts.get())
+    page = signed_in_page
     operations.create_user(root, "alice")
     own_folder = {
         "Effect": "Allow",
@@ -127,11 +114,6 @@ def test_a_context_key_the_policy_uses_gets_its_value_in_the_access_tester(
     operations.put_user_policy(
         root, "alice", "OwnFolder", json.dumps({"Version": "2012-10-17", "Statement": [own_folder]})
     )
-    page.goto(live_server.url + "/sign-in/")
-    page.get_by_label("Username").fill(learner.get_username())
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
     page.goto(f"{live_server.url}/console/{sandbox.id}/access/")
     page.get_by_label("Principal").select_option(label="alice")
     page.get_by_label("Actions").fill("s3:ListBucket")
@@ -148,27 +130,16 @@ def test_a_context_key_the_policy_uses_gets_its_value_in_the_access_tester(
     expect(keys.get_by_label("s3:prefix")).to_have_value("home/alice/notes")
     assert "key%3As3%3Aprefix=home%2Falice%2Fnotes" in page.url
     page.screenshot(path="/tmp/act-as-tester-context-keys.png", full_page=True, caret="initial")
-    assert errors == []
 
 
 def test_on_a_phone_a_bad_role_session_name_is_explained_on_the_act_as_page(
-    live_server: LiveServer, page: Page, learner, password
+    live_server: LiveServer, signed_in_page: Page, console_errors: list[str], sandbox: Sandbox, root: Actor
 ) -> None:
     """STS API Reference, "AssumeRole": RoleSessionName is 2 to 64 characters of [\\w+=,.@-]."""
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page = signed_in_page
     page.set_viewport_size({"width": 390, "height": 844})
-    sandbox = Sandbox.objects.create_with_account(learner)
     trust = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}
-    operations.create_role(
-        Actor(sandbox.accounts.get()), "Admin", json.dumps({"Version": "2012-10-17", "Statement": [trust]})
-    )
-    page.goto(live_server.url + "/sign-in/")
-    page.get_by_label("Username").fill(learner.get_username())
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
+    operations.create_role(root, "Admin", json.dumps({"Version": "2012-10-17", "Statement": [trust]}))
     page.goto(f"{live_server.url}/console/{sandbox.id}/users/")
     bar = page.get_by_role("region", name="Acting identity")
     bar.locator("summary").click()
@@ -188,4 +159,5 @@ def test_on_a_phone_a_bad_role_session_name_is_explained_on_the_act_as_page(
     expect(page.get_by_role("heading", name="IAM users")).to_be_visible()
     expect(bar).to_contain_text("Acting as role session Admin/my-session")
     # The refused choice answers with AWS's status for a ValidationError, which Chromium reports as a failed load.
-    assert errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
+    assert console_errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
+    console_errors.clear()

@@ -10,18 +10,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_learner_creates_a_bucket_uploads_an_object_and_adds_a_bucket_policy(
-    live_server: LiveServer, page: Page, learner, password
+    live_server: LiveServer, signed_in_page: Page, sandbox: Sandbox
 ) -> None:
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    sandbox = Sandbox.objects.create_with_account(learner)
+    page = signed_in_page
     partner = Account.objects.create(sandbox=sandbox)
-
-    page.goto(live_server.url + "/sign-in/")
-    page.get_by_label("Username").fill("learner")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server.url}/console/{sandbox.id}/users/")
     page.get_by_role("navigation", name="Sandbox").get_by_role("link", name="Buckets").click()
     expect(page.get_by_role("heading", name="S3 buckets")).to_be_visible()
@@ -61,4 +53,3 @@ def test_a_learner_creates_a_bucket_uploads_an_object_and_adds_a_bucket_policy(
     expect(policy.get_by_role("button", name="Delete bucket policy")).to_be_visible()
     assert partner.account_id in Bucket.objects.get().policy
     page.screenshot(path="/tmp/buckets.png", full_page=True, caret="initial")
-    assert errors == []

@@ -7,11 +7,8 @@ pytestmark = pytest.mark.browser
 PASSWORD = "an-unguessable-pass"
 
 
+@pytest.mark.usefixtures("console_errors")
 def test_a_new_learner_creates_a_sandbox_a_user_and_a_group(live_server: LiveServer, page: Page) -> None:
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-
     page.goto(live_server.url + "/sign-up/")
     page.get_by_label("Username").fill("erin")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -54,4 +51,3 @@ def test_a_new_learner_creates_a_sandbox_a_user_and_a_group(live_server: LiveSer
     page.get_by_role("navigation", name="Sandbox").get_by_role("link", name="Users").click()
     expect(users.get_by_role("row", name="alice")).to_contain_text("admins")
     page.screenshot(path="/tmp/console-users.png", full_page=True, caret="initial")
-    assert errors == []

@@ -7,11 +7,9 @@ pytestmark = pytest.mark.browser
 PASSWORD = "an-unguessable-pass"
 
 
+@pytest.mark.usefixtures("console_errors")
 def test_someone_signs_up_signs_out_and_signs_in_again(live_server: LiveServer, page: Page, settings) -> None:
     settings.DEMO_MODE = True
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
     account = page.get_by_role("navigation", name="Account")
 
     page.goto(live_server.url + "/")
@@ -38,7 +36,6 @@ def test_someone_signs_up_signs_out_and_signs_in_again(live_server: LiveServer, 
     expect(page).to_have_url(live_server.url + "/")
     expect(account).to_contain_text("Signed in as carla")
     page.screenshot(path="/tmp/signed-in.png", caret="initial")
-    assert errors == []
 
 
 def test_sign_up_page_shows_errors_beside_the_fields(live_server: LiveServer, page: Page) -> None:

@@ -31,18 +31,11 @@ GROUP_TRUST = (
 
 
 def test_a_learner_creates_a_role_from_a_template_and_attaches_a_policy(
-    live_server: LiveServer, page: Page, learner, password
+    live_server: LiveServer, signed_in_page: Page, sandbox: Sandbox, root: Actor
 ) -> None:
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    sandbox = Sandbox.objects.create_with_account(learner)
-    operations.create_policy(Actor(sandbox.accounts.get()), "ReadObjects", READ_S3)
+    page = signed_in_page
+    operations.create_policy(root, "ReadObjects", READ_S3)
 
-    page.goto(live_server.url + "/sign-in/")
-    page.get_by_label("Username").fill("learner")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server.url}/console/{sandbox.id}/users/")
     page.get_by_role("navigation", name="Sandbox").get_by_role("link", name="Roles").click()
     expect(page.get_by_role("heading", name="Roles", exact=True)).to_be_visible()
@@ -80,21 +73,13 @@ def test_a_learner_creates_a_role_from_a_template_and_attaches_a_policy(
     expect(permissions.get_by_role("row", name="ReadObjects")).to_contain_text("Customer managed")
     assert list(Role.objects.get(name="WebServer").managed_policies.values_list("name", flat=True)) == ["ReadObjects"]
     page.screenshot(path="/tmp/roles.png", full_page=True, caret="initial")
-    assert errors == []
 
 
 def test_a_service_linked_role_cannot_be_deleted_while_its_service_uses_it(
-    live_server: LiveServer, page: Page, learner, password
+    live_server: LiveServer, signed_in_page: Page, sandbox: Sandbox
 ) -> None:
     """IAM User Guide, "Create a service-linked role" and "Delete a service-linked role"; "Use instance profiles"."""
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    sandbox = Sandbox.objects.create_with_account(learner)
-    page.goto(live_server.url + "/sign-in/")
-    page.get_by_label("Username").fill("learner")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page = signed_in_page
     page.goto(f"{live_server.url}/console/{sandbox.id}/roles/")
 
     page.get_by_label("Service", exact=True).select_option("autoscaling.amazonaws.com")
@@ -116,21 +101,14 @@ def test_a_service_linked_role_cannot_be_deleted_while_its_service_uses_it(
     page.get_by_role("button", name="Delete service-linked role").click()
     expect(page.get_by_role("heading", name="Roles", exact=True)).to_be_visible()
     assert not Role.objects.exists()
-    assert errors == []
 
 
-def test_an_instance_profile_holds_one_role(live_server: LiveServer, page: Page, learner, password) -> None:
+def test_an_instance_profile_holds_one_role(
+    live_server: LiveServer, signed_in_page: Page, sandbox: Sandbox, root: Actor
+) -> None:
     """IAM User Guide, "Use instance profiles"; IAM API Reference, AddRoleToInstanceProfile, DeleteInstanceProfile."""
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    sandbox = Sandbox.objects.create_with_account(learner)
-    root = Actor(sandbox.accounts.get())
+    page = signed_in_page
     operations.create_role(root, "WebServer", EC2_TRUST)
-    page.goto(live_server.url + "/sign-in/")
-    page.get_by_label("Username").fill("learner")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server.url}/console/{sandbox.id}/roles/")
     page.get_by_role("link", name="instance profile").click()
 
@@ -146,4 +124,3 @@ def test_an_instance_profile_holds_one_role(live_server: LiveServer, page: Page,
     page.screenshot(path="/tmp/roles-instance-profiles.png", full_page=True, caret="initial")
     row.get_by_role("button", name="Remove WebServer from web-profile").click()
     expect(row).to_contain_text("Empty")
-    assert errors == []

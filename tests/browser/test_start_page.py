@@ -5,12 +5,9 @@ from pytest_django.live_server_helper import LiveServer
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.usefixtures("console_errors")
 def test_start_page_renders_without_console_errors(live_server: LiveServer, page: Page) -> None:
     """A console error here is usually the Content Security Policy blocking something."""
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-
     page.goto(live_server.url + "/")
 
     expect(page).to_have_title("IAM Sandbox")
@@ -20,7 +17,6 @@ def test_start_page_renders_without_console_errors(live_server: LiveServer, page
     # htmx loaded from our own origin and picked up its configuration.
     assert page.evaluate("window.htmx.config.includeIndicatorStyles") is False
     page.screenshot(path="/tmp/start.png", full_page=True, caret="initial")
-    assert errors == []
 
 
 def test_skip_link_is_the_first_stop_for_keyboard_users(live_server: LiveServer, page: Page) -> None:

@@ -1,5 +1,9 @@
+from collections.abc import Callable
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from simulator.sandbox import operations
 from simulator.sandbox.authorization import Actor
@@ -34,3 +38,18 @@ def other_client(client: Client, other_learner) -> Client:
 @pytest.fixture
 def alice(root):
     return operations.create_user(root, "alice", "/engineering/")
+
+
+def queries_to_get(client: Client, url: str) -> int:
+    """How many queries answering GET ``url`` (with a 200) takes."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def assert_queries_do_not_grow(client: Client, url: str, add: Callable[[int, int], None], many: int = 300) -> None:
+    """A page costs as many queries for ``many`` rows as for 10: ``add(first, last)`` adds rows first to last."""
+    add(0, 10)
+    with_ten = queries_to_get(client, url)
+    add(10, many)
+    assert queries_to_get(client, url) == with_ten

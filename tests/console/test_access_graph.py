@@ -10,9 +10,7 @@ for Amazon S3".
 import json
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains
 
 from simulator.console.access_graph import KINDS, Edge, Graph, Node, build_graph
@@ -20,6 +18,8 @@ from simulator.console.graph_drawing import MAX_WIDTH, NAME_SIZE, draw, fit, tex
 from simulator.sandbox import buckets, operations, role_operations
 from simulator.sandbox.authorization import Actor
 from simulator.sandbox.models import Bucket, Group, IamUser, ManagedPolicy, Role, Sandbox
+
+from .conftest import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -345,15 +345,7 @@ def test_the_page_takes_the_same_queries_for_ten_and_three_hundred_users(learner
             user.inline_policies.create(name="own", document=READ)
             role.managed_policies.add(policy)
 
-    def queries_for_page() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert learner_client.get(graph_url(sandbox)).status_code == 200
-        return len(captured)
-
-    add_users(0, 10)
-    with_ten = queries_for_page()
-    add_users(10, 300)
-    assert queries_for_page() == with_ten
+    assert_queries_do_not_grow(learner_client, graph_url(sandbox), add_users)
 
 
 def test_the_page_takes_the_same_queries_for_ten_and_three_hundred_policies(learner_client, root, account, sandbox):
@@ -368,15 +360,7 @@ def test_the_page_takes_the_same_queries_for_ten_and_three_hundred_policies(lear
             policy.groups.add(group)
             policy.roles.add(role)
 
-    def queries_for_page() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert learner_client.get(graph_url(sandbox)).status_code == 200
-        return len(captured)
-
-    add_policies(0, 10)
-    with_ten = queries_for_page()
-    add_policies(10, 300)
-    assert queries_for_page() == with_ten
+    assert_queries_do_not_grow(learner_client, graph_url(sandbox), add_policies)
 
 
 def test_a_big_account_asks_for_a_focus_instead_of_a_tangle(learner_client, root, account, sandbox):

@@ -5,9 +5,7 @@ Guide, "IAM policy validation check reference"."""
 import json
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
@@ -16,7 +14,7 @@ from simulator.sandbox import buckets as s3
 from simulator.sandbox.authorization import Actor
 from simulator.sandbox.models import Account, Bucket, BucketObject, Sandbox
 
-from .conftest import HTMX
+from .conftest import HTMX, assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -91,15 +89,7 @@ def test_the_list_takes_the_same_queries_for_ten_and_three_hundred_buckets(learn
         )
         BucketObject.objects.bulk_create(BucketObject(bucket=b, key="k") for b in created[::3])
 
-    def queries_for_page() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert learner_client.get(buckets_url(sandbox)).status_code == 200
-        return len(captured)
-
-    add_buckets(0, 10)
-    with_ten = queries_for_page()
-    add_buckets(10, 300)
-    assert queries_for_page() == with_ten
+    assert_queries_do_not_grow(learner_client, buckets_url(sandbox), add_buckets)
 
 
 def test_it_creates_a_bucket_and_redirects_without_js(learner_client, sandbox, root):

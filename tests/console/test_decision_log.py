@@ -179,3 +179,15 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, sandbox, path):
 
 def test_posts_are_refused(learner_client, sandbox):
     assert learner_client.post(log_url(sandbox)).status_code == 405
+
+
+def test_each_decision_says_which_front_door_it_came_through_and_can_be_filtered_by_it(learner_client, sandbox, root):
+    authorize(root, "iam:ListUsers", "*")
+    authorize(root, "iam:ListRoles", "*", source=DecisionRecord.Source.ACCESS_TESTER)
+    url = f"/console/{sandbox.id}/decisions/"
+    everything = learner_client.get(url)
+    assertContains(everything, '<td class="log-source">Console</td>', html=False)
+    assertContains(everything, '<td class="log-source">Access tester</td>', html=False)
+    tested = learner_client.get(url, {"source": "access-tester"})
+    assertContains(tested, "iam:ListRoles")
+    assertNotContains(tested, "iam:ListUsers")

@@ -423,7 +423,7 @@ def test_an_aws_managed_policy_is_read_only_with_a_way_to_copy_it(learner_client
 @pytest.mark.parametrize(
     ("route", "data", "message"),
     [
-        ("versions/", {"document": READ_S3}, "AccessDenied"),
+        ("versions/", {"document": READ_S3}, "Cannot create versions for policies outside your own account."),
         ("default/", {"version": "v188"}, "Cannot update policies outside your own account."),
         ("versions/delete/", {"version": "v188"}, "Cannot delete policy versions for policies outside your own"),
         ("delete/", {"confirm": "ReadOnlyAccess"}, "Cannot delete policies outside your own account."),

@@ -24,7 +24,7 @@ from simulator.policy import explain
 from simulator.policy.decision import ALLOWED, EXPLICIT_DENY, IMPLICIT_DENY, Decision
 from simulator.policy.evaluate import evaluate
 from simulator.policy.model import PolicyType
-from simulator.policy.parse import parse_policy
+from simulator.policy.parse import TRUST_POLICY_ACTIONS, parse_policy
 from simulator.policy.policyset import PolicySet
 from simulator.policy.request import Principal, Request, make_request
 from tests.policy.helpers import ACCOUNT, OTHER_ACCOUNT, allow, policy, role_session, root, service, user
@@ -36,6 +36,8 @@ ACTION_PATTERNS = [
     "*", "s3:*", "s3:Get*", "s3:*Object", "s3:?etObject", "S3:getobject", "ec2:*", "ec2:Run*", "iam:CreateUser",
     "sts:AssumeRole",
 ]
+# A role trust policy names only the actions of assuming the role ("IAM role trust policies").
+TRUST_ACTION_PATTERNS = ["sts:AssumeRole", "sts:Assume*", "sts:TagSession", "sts:*", "*"]
 RESOURCES = [
     "arn:aws:s3:::reports",
     "arn:aws:s3:::reports/q1.csv",
@@ -151,7 +153,11 @@ def statements(draw, policy_type: PolicyType, aim: Aim, effect: str | None = Non
         statement["Principal"] = draw(st.sampled_from(RESOURCE_PRINCIPALS))
     action, resource = aim
     not_action = policy_type is not PolicyType.RESOURCE_CONTROL and draw(st.integers(0, 4)) == 0
-    statement["NotAction" if not_action else "Action"] = draw(one_or_many(ACTION_PATTERNS, action))
+    if policy_type is PolicyType.TRUST:
+        aimed = action if action in TRUST_POLICY_ACTIONS else "sts:AssumeRole"
+        statement["NotAction" if not_action else "Action"] = draw(one_or_many(TRUST_ACTION_PATTERNS, aimed))
+    else:
+        statement["NotAction" if not_action else "Action"] = draw(one_or_many(ACTION_PATTERNS, action))
     if policy_type is not PolicyType.TRUST:
         not_resource = draw(st.integers(0, 4)) == 0
         statement["NotResource" if not_resource else "Resource"] = draw(one_or_many(RESOURCE_PATTERNS, resource))

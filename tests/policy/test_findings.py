@@ -226,6 +226,14 @@ def test_federation_and_sts_keys_in_trust_policies(statement, expected):
     assert codes(doc(statement), PolicyType.TRUST) == expected
 
 
+def test_the_editor_shows_an_action_a_trust_policy_cannot_name():
+    """A trust policy names only the actions of assuming the role ("IAM role trust policies")."""
+    text = doc({"Effect": "Allow", "Principal": ACCOUNT, "Action": ["sts:AssumeRole", "iam:PassRole"]})
+    (finding,) = validate(text, PolicyType.TRUST)
+    assert (finding.issue_code, finding.finding_type) == ("MALFORMED_POLICY_DOCUMENT", ERROR)
+    assert '"iam:PassRole" cannot be in a role trust policy' in finding.message
+
+
 def test_a_provider_key_written_with_https_gets_the_key_it_meant():
     text = doc(trust(GITHUB, WEB, "StringEquals", "https://token.actions.githubusercontent.com:aud", "x"))
     (finding,) = validate(text, PolicyType.TRUST)

@@ -224,6 +224,42 @@ def test_a_trust_policy_has_no_resource(element):
                      "a role trust policy controls who may assume the role", f"Has prohibited field {element}")
 
 
+# "IAM role trust policies": a trust policy allows or denies only assuming the role and what comes with it
+# (sts:AssumeRole, sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity, sts:TagSession,
+# sts:SetSourceIdentity, sts:SetContext); CreateRole and UpdateAssumeRolePolicy answer any other action with
+# "AssumeRole policy may only specify STS AssumeRole actions." (quoted from IAM in
+# hashicorp/terraform-provider-aws#32872, for the misspelt sts:TagSessions).
+TRUST_ACTIONS_ONLY = "AssumeRole policy may only specify STS AssumeRole actions."
+
+
+@pytest.mark.parametrize(
+    "action",
+    ["sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity", "sts:TagSession",
+     "sts:SetSourceIdentity", "sts:SetContext", "STS:assumerole", "sts:Assume*", "sts:*", "*",
+     ["sts:AssumeRole", "sts:TagSession"]],
+)
+def test_a_trust_policy_names_the_actions_of_assuming_the_role(action):
+    assert parse_policy(doc(stmt(T.TRUST, Action=action)), T.TRUST).statements[0].actions
+
+
+@pytest.mark.parametrize(
+    ("changes", "element", "fragment"),
+    [
+        ({"Action": "s3:GetObject"}, "Action", '"s3:GetObject" cannot be in a role trust policy'),
+        ({"Action": ["sts:AssumeRole", "sts:TagSessions"]}, "Action", '"sts:TagSessions" cannot be'),
+        ({"Action": "sts:GetCallerIdentity"}, "Action", "name sts:AssumeRole, sts:AssumeRoleWithSAML"),
+        ({"Action": "iam:*"}, "Action", "belongs in its permissions policies"),
+        ({"Effect": "Deny", "Action": DROP, "NotAction": "ec2:RunInstances"}, "NotAction", '"ec2:RunInstances"'),
+    ],
+)
+def test_a_trust_policy_refuses_any_other_action(changes, element, fragment):
+    assert_one_error(doc(stmt(T.TRUST, **changes)), T.TRUST, element, 0, fragment, TRUST_ACTIONS_ONLY)
+
+
+def test_other_policies_name_any_action():
+    assert parse_policy(doc(stmt(T.RESOURCE, Action="sts:GetCallerIdentity")), T.RESOURCE)
+
+
 def test_rcps_do_not_support_not_action():
     statement = stmt(T.RESOURCE_CONTROL, Action=DROP, NotAction="s3:GetObject")
     assert_one_error(doc(statement), T.RESOURCE_CONTROL, "NotAction", 0, "does not support NotAction",

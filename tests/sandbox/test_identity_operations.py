@@ -13,6 +13,7 @@ import pytest
 
 from simulator.sandbox import operations as ops
 from simulator.sandbox.authorization import Actor
+from simulator.sandbox.checks import policy_size
 from simulator.sandbox.errors import AccessDenied, AwsError
 from simulator.sandbox.models import (
     AccessKey,
@@ -46,7 +47,7 @@ DENY_ALL = doc({"Effect": "Deny", "Action": "*", "Resource": "*"})
 def document_of_size(size: int) -> str:
     """A valid policy whose size, as IAM counts it (whitespace excluded), is exactly ``size``."""
     base = doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/"})
-    padding = size - ops.policy_size(base)
+    padding = size - policy_size(base)
     assert padding >= 0
     return base.replace("b/", "b/" + "x" * padding)
 

@@ -1,9 +1,9 @@
 """A managed policy's versions and deletion, authorized as the acting identity.
 
-Sources: IAM API Reference, GetPolicyVersion, SetDefaultPolicyVersion, DeletePolicyVersion and DeletePolicy
-("Errors", and PolicyVersion's VersionId pattern v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?); IAM User Guide, "Versioning
-IAM policies" (at most five versions; the default cannot be deleted) and "AWS managed policies" (you cannot
-change them).
+Sources: IAM API Reference, CreatePolicyVersion, GetPolicyVersion, SetDefaultPolicyVersion, DeletePolicyVersion
+and DeletePolicy ("Errors", and PolicyVersion's VersionId pattern v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?); IAM User
+Guide, "Versioning IAM policies" (at most five versions; the default cannot be deleted) and "AWS managed policies"
+(you cannot change them).
 """
 
 import json
@@ -129,6 +129,10 @@ def test_an_aws_managed_policy_shows_its_default_version_only(root):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
+        (
+            lambda actor, arn: ops.create_policy_version(actor, arn, LIST),
+            "Cannot create versions for policies outside your own account.",
+        ),
         (policy_ops.delete_policy, "Cannot delete policies outside your own account."),
         (
             lambda actor, arn: policy_ops.set_default_policy_version(actor, arn, "v1"),

@@ -137,6 +137,30 @@ def test_a_malformed_trust_policy_is_refused_naming_the_statement_and_element(ro
     assert web.trust_policy == EC2_TRUST
 
 
+S3_IN_TRUST = doc(
+    {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": ["sts:AssumeRole", "s3:GetObject"]}
+)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda root: ops.create_role(root, "Reader", S3_IN_TRUST),
+        lambda root: roles.update_assume_role_policy(root, "WebServer", S3_IN_TRUST),
+    ],
+    ids=["CreateRole", "UpdateAssumeRolePolicy"],
+)
+def test_a_trust_policy_names_only_sts_actions(root, web, change):
+    """A trust policy governs assuming the role (sts:AssumeRole, sts:TagSession...; "IAM role trust policies");
+    what the role may do, such as s3:GetObject, goes in its permissions policies. IAM answers
+    MalformedPolicyDocument "AssumeRole policy may only specify STS AssumeRole actions."."""
+    error = raised(change, root)
+    assert error.code == "MalformedPolicyDocument"
+    assert '"s3:GetObject" cannot be in a role trust policy' in error.message
+    web.refresh_from_db()
+    assert (web.trust_policy, Role.objects.filter(name="Reader").exists()) == (EC2_TRUST, False)
+
+
 def test_a_group_principal_is_explained_with_what_to_name_instead(root, web):
     group_trust = doc(
         {

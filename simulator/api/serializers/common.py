@@ -1,4 +1,4 @@
-"""Shapes several kinds of entity share: tags, attached and inline policies, permissions boundaries."""
+"""Shapes several kinds of entity share: names and ids, tags, attached and inline policies, permissions boundaries."""
 
 from __future__ import annotations
 
@@ -13,6 +13,27 @@ DOCUMENT_HELP = (
 def document_field(what: str = "") -> serializers.CharField:
     """A policy document: kept exactly as typed, blank allowed so the operation names what is wrong."""
     return serializers.CharField(trim_whitespace=False, allow_blank=True, help_text=f"{what}{DOCUMENT_HELP}")
+
+
+def entity_output(noun: str) -> type[serializers.Serializer]:
+    """What IAM's User, Group, Role and InstanceProfile types share: Path, {noun}Name, {noun}Id, Arn, CreateDate."""
+    fields = {
+        "Path": serializers.CharField(source="path"),
+        f"{noun}Name": serializers.CharField(source="name"),
+        f"{noun}Id": serializers.CharField(source="unique_id"),
+        "Arn": serializers.CharField(source="arn"),
+        "CreateDate": serializers.DateTimeField(source="created_at"),
+    }
+    return type(f"{noun}Entity", (serializers.Serializer,), fields)
+
+
+def entity_input(noun: str) -> type[serializers.Serializer]:
+    """Create{noun}'s name and path, kept as typed: the operation checks them by AWS's rules."""
+    fields = {
+        f"{noun}Name": serializers.CharField(trim_whitespace=False),
+        "Path": serializers.CharField(trim_whitespace=False, required=False, default="/"),
+    }
+    return type(f"{noun}Creation", (serializers.Serializer,), fields)
 
 
 class TagSerializer(serializers.Serializer):

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from simulator.api.serializers.common import BoundaryOutput, TagSerializer, document_field
+from simulator.api.serializers.common import BoundaryOutput, TagSerializer, document_field, entity_input, entity_output
 
 
-class UserOutput(serializers.Serializer):
-    Path = serializers.CharField(source="path")
-    UserName = serializers.CharField(source="name")
-    UserId = serializers.CharField(source="unique_id")
-    Arn = serializers.CharField(source="arn")
-    CreateDate = serializers.DateTimeField(source="created_at")
+class UserOutput(entity_output("User")):
+    """An IAM user, as IAM's User type."""
 
 
 class UserDetailOutput(UserOutput):
@@ -21,22 +17,16 @@ class UserDetailOutput(UserOutput):
     PasswordLastUsed = serializers.DateTimeField(source="password_last_used", allow_null=True)
 
 
-class UserInput(serializers.Serializer):
-    UserName = serializers.CharField(trim_whitespace=False)
-    Path = serializers.CharField(trim_whitespace=False, required=False, default="/")
+class UserInput(entity_input("User")):
+    """The new user: its name and path."""
 
 
-class GroupOutput(serializers.Serializer):
-    Path = serializers.CharField(source="path")
-    GroupName = serializers.CharField(source="name")
-    GroupId = serializers.CharField(source="unique_id")
-    Arn = serializers.CharField(source="arn")
-    CreateDate = serializers.DateTimeField(source="created_at")
+class GroupOutput(entity_output("Group")):
+    """An IAM group, as IAM's Group type."""
 
 
-class GroupInput(serializers.Serializer):
-    GroupName = serializers.CharField(trim_whitespace=False)
-    Path = serializers.CharField(trim_whitespace=False, required=False, default="/")
+class GroupInput(entity_input("Group")):
+    """The new group: its name and path."""
 
 
 class MemberInput(serializers.Serializer):
@@ -45,12 +35,7 @@ class MemberInput(serializers.Serializer):
     UserName = serializers.CharField(trim_whitespace=False)
 
 
-class RoleOutput(serializers.Serializer):
-    Path = serializers.CharField(source="path")
-    RoleName = serializers.CharField(source="name")
-    RoleId = serializers.CharField(source="unique_id")
-    Arn = serializers.CharField(source="arn")
-    CreateDate = serializers.DateTimeField(source="created_at")
+class RoleOutput(entity_output("Role")):
     AssumeRolePolicyDocument = serializers.CharField(source="trust_policy")
     Description = serializers.CharField(source="description")
     MaxSessionDuration = serializers.IntegerField(source="max_session_duration")
@@ -61,9 +46,7 @@ class RoleDetailOutput(RoleOutput):
     PermissionsBoundary = BoundaryOutput(source="permissions_boundary", allow_null=True)
 
 
-class RoleInput(serializers.Serializer):
-    RoleName = serializers.CharField(trim_whitespace=False)
-    Path = serializers.CharField(trim_whitespace=False, required=False, default="/")
+class RoleInput(entity_input("Role")):
     AssumeRolePolicyDocument = document_field()
     Description = serializers.CharField(required=False, default="", allow_blank=True)
     MaxSessionDuration = serializers.IntegerField(required=False, default=3600)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from simulator.api.serializers.common import document_field
+from simulator.api.serializers.common import document_field, entity_input, entity_output
 from simulator.api.serializers.identities import RoleOutput
 
 
@@ -45,12 +45,7 @@ class DeletionTaskOutput(serializers.Serializer):
     RoleUsageList = serializers.ListField(source="resources", child=serializers.CharField())
 
 
-class InstanceProfileOutput(serializers.Serializer):
-    Path = serializers.CharField(source="path")
-    InstanceProfileName = serializers.CharField(source="name")
-    InstanceProfileId = serializers.CharField(source="unique_id")
-    Arn = serializers.CharField(source="arn")
-    CreateDate = serializers.DateTimeField(source="created_at")
+class InstanceProfileOutput(entity_output("InstanceProfile")):
     Roles = serializers.SerializerMethodField()
 
     @extend_schema_field(RoleOutput(many=True))
@@ -59,9 +54,8 @@ class InstanceProfileOutput(serializers.Serializer):
         return RoleOutput([profile.role] if profile.role else [], many=True).data
 
 
-class InstanceProfileInput(serializers.Serializer):
-    InstanceProfileName = serializers.CharField(trim_whitespace=False)
-    Path = serializers.CharField(trim_whitespace=False, required=False, default="/")
+class InstanceProfileInput(entity_input("InstanceProfile")):
+    """The new instance profile: its name and path."""
 
 
 class RoleNameInput(serializers.Serializer):

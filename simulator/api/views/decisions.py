@@ -13,8 +13,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from simulator.api.acting import DEFAULT_SESSION_NAME
-from simulator.api.errors import decision_link
+from simulator.api.acting import DEFAULT_SESSION_NAME, VIA
+from simulator.api.errors import decision_url
 from simulator.api.scope import AccountView, valid
 from simulator.api.serializers.decisions import (
     DecisionDetailOutput,
@@ -23,15 +23,14 @@ from simulator.api.serializers.decisions import (
     SimulationInput,
     SimulationOutput,
 )
-from simulator.console.access_tester import TRUST_POLICY_ACTIONS
 from simulator.policy import explain
 from simulator.policy.policyset import PolicySet
 from simulator.sandbox import errors
 from simulator.sandbox.authorization import Actor, authorize, policies_for
-from simulator.sandbox.models import Account
-from simulator.sandbox.resources import ResourcePolicy, resource_policy
+from simulator.sandbox.models import Account, DecisionRecord
+from simulator.sandbox.resources import resource_policy, taking_part
 
-SOURCE = "api"
+SOURCE = DecisionRecord.Source.API_SIMULATION
 
 _ROOT = re.compile(r"arn:aws:iam::(?P<account>\d{12}):root")
 _IDENTITY = re.compile(r"arn:aws:iam::(?P<account>\d{12}):(?P<kind>user|role)(?P<path>/(?:.*/)?)(?P<name>[^/]+)")
@@ -56,7 +55,7 @@ def principal_actor(account: Account, arn: str) -> Actor:
         raise _no_principal(arn, account)
     found = parts.groupdict()
     if "name" not in found:
-        return Actor(account)
+        return Actor(account, via=VIA)
     kind = found.get("kind", "role")
     entities = (account.users if kind == "user" else account.roles).filter(name__iexact=found["name"])
     if "path" in found:
@@ -65,16 +64,8 @@ def principal_actor(account: Account, arn: str) -> Actor:
     if entity is None:
         raise _no_principal(arn, account)
     if kind == "user":
-        return Actor(account, user=entity)
-    return Actor(account, role=entity, session_name=found.get("session") or DEFAULT_SESSION_NAME)
-
-
-def _bearing_on(found: ResourcePolicy | None, action: str) -> ResourcePolicy | None:
-    """A bucket policy bears on every request for its bucket, a role's trust policy only on assuming the role
-    (the access tester's rule, console/access_tester.py)."""
-    if found is None or (found.kind == "trust" and action.lower() not in TRUST_POLICY_ACTIONS):
-        return None
-    return found
+        return Actor(account, user=entity, via=VIA)
+    return Actor(account, role=entity, session_name=found.get("session") or DEFAULT_SESSION_NAME, via=VIA)
 
 
 class DecisionsView(AccountView):
@@ -123,7 +114,7 @@ class SimulateView(AccountView):
         results = []
         for action in data["ActionNames"]:
             for resource in data["ResourceArns"]:
-                used = _bearing_on(found[resource], action)
+                used = taking_part(found[resource], action)
                 key = used.label if used else ""
                 if key not in policy_sets:
                     policy_sets[key] = policies_for(actor, resource=used.policy if used else None)
@@ -131,7 +122,6 @@ class SimulateView(AccountView):
                 decision = authorize(
                     actor, action, resource, policy_sets[key], context=context, resource_account=owner, source=SOURCE
                 )
-                link = decision_link(decision)
                 results.append(
                     {
                         "EvalActionName": action,
@@ -139,8 +129,8 @@ class SimulateView(AccountView):
                         "EvalDecision": decision.result,
                         "Sentence": explain.sentence(decision),
                         "MissingContextValues": list(decision.missing_context_values),
-                        "DecisionId": link["Id"],
-                        "DecisionUrl": link["Url"],
+                        "DecisionId": decision.record_id,
+                        "DecisionUrl": decision_url(self.account, decision.record_id),
                         "Explanation": explain.trace(decision),
                     }
                 )
