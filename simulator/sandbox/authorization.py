@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
-from django.db.models import Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.utils import timezone
 
 from simulator.policy import explain
@@ -23,7 +23,7 @@ from simulator.policy.policyset import PolicySet
 from simulator.policy.request import Principal, PrincipalKind, make_request
 
 from . import errors
-from .models import Account, DecisionRecord, IamUser, ManagedPolicy, PolicyVersion, Role
+from .models import Account, DecisionRecord, Group, GroupPolicy, IamUser, PolicyVersion, Role, RolePolicy, UserPolicy
 
 
 @dataclass(frozen=True)
@@ -109,74 +109,72 @@ def _parsed(text: str, policy_type: PolicyType, policy_id: str, source_type: str
     return parse_policy(text, policy_type, policy_id=policy_id, source_type=source_type)
 
 
-def _default_versions() -> Prefetch:
-    return Prefetch("versions", queryset=PolicyVersion.objects.filter(is_default=True), to_attr="default_versions")
+def _managed_and_boundary(attached: QuerySet, boundary: QuerySet) -> tuple[list[Policy], list[Policy]]:
+    """The default versions of the managed policies whose ids ``attached`` selects, and of the permissions
+    boundary ``boundary`` selects, parsed, in one query: (identity policies, boundary policies).
 
-
-def _managed(policy: ManagedPolicy, policy_type: PolicyType = PolicyType.IDENTITY) -> Policy:
-    (version,) = policy.default_versions
-    source = "aws-managed" if policy.aws_managed else "user-managed"
-    return _parsed(version.document, policy_type, policy.arn, source)
-
-
-def _boundary(entity: IamUser | Role) -> list[Policy]:
-    if entity.permissions_boundary is None:
-        return []
-    return [_managed(entity.permissions_boundary, PolicyType.PERMISSIONS_BOUNDARY)]
-
-
-def _boundary_versions() -> Prefetch:
-    return Prefetch(
-        "permissions_boundary__versions",
-        queryset=PolicyVersion.objects.filter(is_default=True),
-        to_attr="default_versions",
+    A policy can be both attached and the boundary; it then takes part twice, as AWS evaluates it twice.
+    """
+    versions = (
+        PolicyVersion.objects.filter(Q(policy_id__in=attached) | Q(policy_id__in=boundary), is_default=True)
+        .annotate(
+            is_attached=ExpressionWrapper(Q(policy_id__in=attached), output_field=BooleanField()),
+            is_boundary=ExpressionWrapper(Q(policy_id__in=boundary), output_field=BooleanField()),
+        )
+        .select_related("policy__account")
+        .order_by("policy__name", "policy_id")
     )
+    identity: list[Policy] = []
+    bounding: list[Policy] = []
+    for version in versions:
+        policy = version.policy
+        source = "aws-managed" if policy.aws_managed else "user-managed"
+        if version.is_attached:
+            identity.append(_parsed(version.document, PolicyType.IDENTITY, policy.arn, source))
+        if version.is_boundary:
+            bounding.append(_parsed(version.document, PolicyType.PERMISSIONS_BOUNDARY, policy.arn, source))
+    return identity, bounding
 
 
 def policies_for_user(user: IamUser, resource: Policy | None = None) -> PolicySet:
     """Everything that bears on a user's requests: inline and attached policies, the groups', the boundary,
     and the resource's own policy when it has one.
 
-    A fixed number of queries, however many policies and groups there are.
+    Two queries, however many policies and groups there are: this runs before every action a user takes.
     """
-    managed = ManagedPolicy.objects.select_related("account").prefetch_related(_default_versions())
-    user = (
-        IamUser.objects.select_related("account", "permissions_boundary__account")
-        .prefetch_related(
-            "inline_policies",
-            Prefetch("managed_policies", queryset=managed),
-            "groups__inline_policies",
-            Prefetch("groups__managed_policies", queryset=managed),
-            _boundary_versions(),
-        )
-        .get(pk=user.pk)
-    )
+    own_inline = UserPolicy.objects.filter(user_id=user.pk).annotate(owner=Value(user.name), kind=Value("user"))
+    groups_inline = GroupPolicy.objects.filter(group__members=user.pk)
+    group_inline = groups_inline.annotate(owner=F("group__name"), kind=Value("group"))
+    columns = ("kind", "owner", "name", "document")
+    # A compound query's parts may not be ordered (the models' default ordering would be).
+    inline = own_inline.order_by().values_list(*columns).union(group_inline.order_by().values_list(*columns), all=True)
+    # The user's own inline policies first, then each group's, as the console lists them.
     identity = [
-        _parsed(p.document, PolicyType.IDENTITY, f"{user.name}/{p.name}", "user") for p in user.inline_policies.all()
+        _parsed(document, PolicyType.IDENTITY, f"{owner}/{name}", kind)
+        for kind, owner, name, document in sorted(inline, key=lambda row: (row[0] != "user", row[1], row[2]))
     ]
-    identity += [_managed(p) for p in user.managed_policies.all()]
-    for group in user.groups.all():
-        identity += [
-            _parsed(p.document, PolicyType.IDENTITY, f"{group.name}/{p.name}", "group")
-            for p in group.inline_policies.all()
-        ]
-        identity += [_managed(p) for p in group.managed_policies.all()]
-    return PolicySet(identity, resource=resource, permissions_boundary=_boundary(user))
+    attached = (
+        IamUser.managed_policies.through.objects.filter(iamuser_id=user.pk)
+        .values("managedpolicy_id")
+        .union(Group.managed_policies.through.objects.filter(group__members=user.pk).values("managedpolicy_id"))
+    )
+    managed, boundary = _managed_and_boundary(
+        attached, IamUser.objects.filter(pk=user.pk).values("permissions_boundary_id")
+    )
+    return PolicySet(identity + managed, resource=resource, permissions_boundary=boundary)
 
 
 def policies_for_role(role: Role, resource: Policy | None = None) -> PolicySet:
     """What bears on a role session's requests: the role's inline and attached policies and its boundary."""
-    managed = ManagedPolicy.objects.select_related("account").prefetch_related(_default_versions())
-    role = (
-        Role.objects.select_related("account", "permissions_boundary__account")
-        .prefetch_related("inline_policies", Prefetch("managed_policies", queryset=managed), _boundary_versions())
-        .get(pk=role.pk)
-    )
     identity = [
-        _parsed(p.document, PolicyType.IDENTITY, f"{role.name}/{p.name}", "role") for p in role.inline_policies.all()
+        _parsed(document, PolicyType.IDENTITY, f"{role.name}/{name}", "role")
+        for name, document in RolePolicy.objects.filter(role_id=role.pk).values_list("name", "document")
     ]
-    identity += [_managed(p) for p in role.managed_policies.all()]
-    return PolicySet(identity, resource=resource, permissions_boundary=_boundary(role))
+    managed, boundary = _managed_and_boundary(
+        Role.managed_policies.through.objects.filter(role_id=role.pk).values("managedpolicy_id"),
+        Role.objects.filter(pk=role.pk).values("permissions_boundary_id"),
+    )
+    return PolicySet(identity + managed, resource=resource, permissions_boundary=boundary)
 
 
 def policies_for(actor: Actor, resource: Policy | None = None) -> PolicySet:

@@ -165,7 +165,28 @@ def test_policies_for_a_user_cost_the_same_queries_however_many_there_are(root):
             policies_for_user(user)
         return len(queries)
 
-    assert build(2) == build(9)
+    assert build(2) == build(9) == 2
+
+
+def test_a_users_policies_come_from_every_source_once_and_the_boundary_apart(root):
+    """"Policy evaluation logic": identity-based policies (inline, attached, each group's) are evaluated
+    together; the permissions boundary is a separate filter, even when the same policy is also attached."""
+    ops.create_user(root, "alice")
+    for name in ("devs", "ops"):
+        ops.create_group(root, name)
+        ops.add_user_to_group(root, name, "alice")
+        ops.put_group_policy(root, name, "read", ALLOW_IAM_READ)
+    shared = ops.create_policy(root, "Shared", ALLOW_IAM_READ)
+    ops.attach_group_policy(root, "devs", shared.arn)
+    ops.attach_group_policy(root, "ops", shared.arn)
+    ops.attach_user_policy(root, "alice", shared.arn)
+    ops.put_user_permissions_boundary(root, "alice", shared.arn)
+    ops.put_user_policy(root, "alice", "own", ALLOW_IAM_READ)
+
+    policies = policies_for_user(IamUser.objects.get(name="alice"))
+
+    assert [p.policy_id for p in policies.identity] == ["alice/own", "devs/read", "ops/read", shared.arn]
+    assert [p.policy_id for p in policies.permissions_boundary] == [shared.arn]
 
 
 def test_a_learner_sees_only_their_own_sandboxes(learner, other_learner, account):
