@@ -149,7 +149,10 @@ def build_graph(account: Account, sandbox_id: int) -> Graph:
     url = _Links(sandbox_id)
     nodes = [_identity_node("user", user, url, inline["user"]) for user in users]
     nodes += [_identity_node("group", group, url, inline["group"]) for group in groups]
-    nodes += [Node(f"profile:{p.pk}", "profile", "Instance profile", p.name, p.arn, url.profiles()) for p in profiles]
+    nodes += [
+        Node(f"profile:{p.pk}", "profile", "Instance profile", p.name, p.arn, url.of("instance_profile", p.pk))
+        for p in profiles
+    ]
     nodes += [_identity_node("role", role, url, inline["role"]) for role in roles]
     nodes += [_policy_node(policy, url) for policy in policies]
     nodes += [Node(f"bucket:{b.pk}", "bucket", "S3 bucket", b.name, b.arn, url.of("bucket", b.pk)) for b in buckets]
@@ -190,10 +193,6 @@ class _Links:
 
     def of(self, kind: str, pk: int) -> str:
         return reverse(f"console:{kind}", args=[self.sandbox_id, pk])
-
-    def profiles(self) -> str:
-        # Instance profiles have no page of their own: the list is where they are changed.
-        return reverse("console:instance_profiles", args=[self.sandbox_id])
 
 
 def _identity_node(kind: str, entity: IamUser | Group | Role, url: _Links, inline: dict[int, list[str]]) -> Node:

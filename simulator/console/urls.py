@@ -49,6 +49,11 @@ urlpatterns = [
     path("<int:sandbox_id>/roles/<int:role_id>/change/<slug:change>/", role_detail.change_role, name="role_change"),
     path("<int:sandbox_id>/instance-profiles/", instance_profiles.instance_profiles, name="instance_profiles"),
     path(
+        "<int:sandbox_id>/instance-profiles/<int:profile_id>/",
+        instance_profiles.instance_profile_detail,
+        name="instance_profile",
+    ),
+    path(
         "<int:sandbox_id>/instance-profiles/<int:profile_id>/<slug:change>/",
         instance_profiles.change_instance_profile,
         name="instance_profile_change",

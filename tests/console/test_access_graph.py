@@ -135,7 +135,7 @@ def test_nodes_name_their_kind_link_to_their_page_and_carry_inline_policies(buil
         "aws-policy",
         f"/console/{sandbox.id}/policies/{bounded_by.id}/",
     )
-    assert nodes["web"].url == f"/console/{sandbox.id}/instance-profiles/"
+    assert nodes["web"].url == f"/console/{sandbox.id}/instance-profiles/{built.instance_profiles.get().id}/"
     assert nodes["reports"].url == f"/console/{sandbox.id}/buckets/{built.buckets.get().id}/"
     assert (nodes["ec2.amazonaws.com"].kind, nodes["ec2.amazonaws.com"].url) == ("outside", None)
 
