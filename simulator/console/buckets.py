@@ -117,6 +117,8 @@ def buckets_with_counts(sandbox: Sandbox) -> QuerySet[Bucket]:
             object_count=Count("objects_stored"),
             has_policy=ExpressionWrapper(~Q(policy=""), output_field=BooleanField()),
         )
+        # A query with GROUP BY ignores Meta.ordering (Django 3.1+): without this, PostgreSQL picks any order.
+        .order_by("name", "id")
     )
 
 

@@ -153,7 +153,12 @@ def _context(sandbox: Sandbox, actor: Actor, user: IamUser, **overrides: Any) ->
         "keys": keys,
         "rotation": rotation(keys),
         "password_rules": password_policy.requirements(user.account),
+        "password_expiry": password_policy.expiry(user),
+        "acting_as_user": actor.user is not None and actor.user.pk == user.pk,
         "password_error": None,
+        "change_error": None,
+        "change_mismatch": False,
+        "password_changed": False,
         "keys_error": None,
         "new_key": None,
         "rotation_finished": False,
@@ -172,6 +177,12 @@ def user_credentials(request: HttpRequest, sandbox_id: int, user_id: int) -> Htt
 
 def _password_operation(actor: Actor, user: IamUser, data: dict) -> AwsError | None:
     operation = data.get("operation", "")
+    if operation == "change":
+        # ChangePassword acts on the caller's own password: the page's user is only who the form belongs to.
+        if actor.user is None or actor.user.pk != user.pk:
+            raise BadRequest("Only the user themselves can change their own password.")
+        old_password, new_password = data.get("old_password", ""), data.get("new_password", "")
+        return attempt(password_policy.change_password, actor, old_password, new_password)[1]
     password = data.get("password", "")
     reset_required = data.get("password_reset_required") == "on"
     if operation == "create":
@@ -188,13 +199,23 @@ def _password_operation(actor: Actor, user: IamUser, data: dict) -> AwsError | N
 @vary_on_headers("HX-Request")
 @require_POST
 def user_password(request: HttpRequest, sandbox_id: int, user_id: int) -> HttpResponse:
-    """Create, change or remove the user's console password, as the button pressed says."""
+    """Create, change or remove the user's console password, as the button pressed says; or, acting as the
+    user, change their own ("change": the old password, the new one twice)."""
     sandbox, actor, user = _user_for(request, sandbox_id, user_id)
+    changing_own = request.POST.get("operation") == "change"
+    if changing_own and request.POST.get("new_password") != request.POST.get("new_password_again"):
+        # Checked here as AWS's console checks it, before any request: ChangePassword takes the new one once.
+        context = _context(sandbox, actor, user, change_mismatch=True)
+        return render(
+            request, f"{PAGE}#{REGION}" if request.htmx else PAGE, context, status=200 if request.htmx else 400
+        )
     error = _password_operation(actor, user, request.POST)
     if error is None and not request.htmx:
         return redirect("console:user_credentials", sandbox.id, user.id)
     user.refresh_from_db()
-    return respond(request, PAGE, REGION, _context(sandbox, actor, user, password_error=error), error)
+    errors = {"change_error": error} if changing_own else {"password_error": error}
+    context = _context(sandbox, actor, user, password_changed=changing_own and error is None, **errors)
+    return respond(request, PAGE, REGION, context, error)
 
 
 @login_required

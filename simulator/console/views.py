@@ -99,7 +99,8 @@ def _groups_context(sandbox: Sandbox, account: Account, **overrides: Any) -> dic
     return {
         "sandbox": sandbox,
         "account": account,
-        "groups": account.groups.annotate(member_count=Count("members")),
+        # A query with GROUP BY ignores Meta.ordering (Django 3.1+): without this, PostgreSQL picks any order.
+        "groups": account.groups.annotate(member_count=Count("members")).order_by("name", "id"),
         "user_names": account.users.values_list("name", flat=True),
         "typed": BLANK_ENTITY,
         "group_error": None,

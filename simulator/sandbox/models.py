@@ -186,6 +186,10 @@ class IamUser(Entity):
     password = models.CharField(max_length=128, blank=True)
     password_reset_required = models.BooleanField(default=False)
     password_last_used = models.DateTimeField(null=True, blank=True)
+    # When the current password was set (for MaxPasswordAge), and the hashes of earlier ones, newest first
+    # (for PasswordReusePrevention, which remembers up to 24).
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+    password_history = models.JSONField(default=list, blank=True)
 
     class Meta(Entity.Meta):
         constraints = _unique_name_in_account("user")

@@ -4,7 +4,9 @@ Fields, ranges and defaults: IAM API Reference, UpdateAccountPasswordPolicy and
 GetAccountPasswordPolicy. With no custom policy set, AWS's default policy applies ("Set an
 account password policy for IAM users"): 8 to 128 characters, at least three of uppercase
 letters, lowercase letters, numbers and symbols, and not the account's name or email address.
-Console passwords: CreateLoginProfile, UpdateLoginProfile, DeleteLoginProfile.
+Console passwords: CreateLoginProfile, UpdateLoginProfile, DeleteLoginProfile, and ChangePassword (a user
+changing their own). Expiry, reuse prevention and who may change their own password: PasswordPolicy (IAM API
+Reference) and "Set an account password policy for IAM users".
 """
 
 from __future__ import annotations
@@ -12,12 +14,16 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
+from django.utils import timezone
+
+from simulator.policy.decision import EXPLICIT_DENY
 
 from . import errors
-from .authorization import Actor, allow
+from .authorization import Actor, allow, authorize
 from .lookups import find_user, locked, locked_account
 from .models import Account, IamUser
 
@@ -26,6 +32,13 @@ LONGEST_PASSWORD = 128
 DEFAULT_MINIMUM_LENGTH = 8
 # AWS's Password type: tab, line feed, carriage return and the printable Latin-1 characters.
 _PASSWORD_CHARACTERS = re.compile(r"[\t\n\r\x20-\xff]+")
+# PasswordReusePrevention remembers at most 24 passwords, so no more earlier hashes are ever needed.
+HISTORY_KEPT = 24
+
+
+def now() -> datetime:
+    """The moment password ages are measured at: the one place a sandbox clock can replace."""
+    return timezone.now()
 
 
 @dataclass(frozen=True)
@@ -147,10 +160,11 @@ def _default_policy_violations(password: str, account: Account) -> list[str]:
     return broken
 
 
-def violations(password: str, account: Account, current_hash: str = "") -> list[str]:
+def violations(password: str, account: Account, user: IamUser | None = None) -> list[str]:
     """Every rule of the account's password policy that ``password`` breaks (the default policy if none is set).
 
-    Reuse prevention can only be checked against the current password: earlier ones are not kept.
+    With ``user``, reuse prevention too: PasswordReusePrevention N counts the current password, so it refuses
+    the current one and the N-1 before it.
     """
     policy = account.password_policy
     if policy is None:
@@ -168,9 +182,52 @@ def violations(password: str, account: Account, current_hash: str = "") -> list[
         if policy[field] and not kinds[kind]:
             broken.append(f"Password should have at least one {kind}")
     reuse = policy.get("PasswordReusePrevention", 0)
-    if reuse and current_hash and check_password(password, current_hash):
+    if reuse and user is not None and any(check_password(password, used) for used in _last_used(user, reuse)):
         broken.append(f"Password should not be one of the last {reuse} passwords used")
     return broken
+
+
+def _last_used(user: IamUser, count: int) -> list[str]:
+    """The hashes of the user's ``count`` most recent passwords, the current one first."""
+    # Without a console password there is no history either: DeleteLoginProfile clears both.
+    return [user.password, *user.password_history][:count] if user.password else []
+
+
+def _set_password(user: IamUser, password: str) -> None:
+    """Store the new password's hash and when it was set; the replaced hash joins the history."""
+    if user.password:
+        user.password_history = [user.password, *user.password_history][:HISTORY_KEPT]
+    user.password = make_password(password)
+    user.password_changed_at = now()
+
+
+PASSWORD_FIELDS = ["password", "password_changed_at", "password_history", "password_reset_required"]
+
+
+@dataclass(frozen=True)
+class Expiry:
+    """How old a user's password is against the policy's MaxPasswordAge ("Set an account password policy")."""
+
+    age_days: int
+    max_age: int
+    hard_expiry: bool
+
+    @property
+    def expired(self) -> bool:
+        return bool(self.max_age) and self.age_days > self.max_age
+
+    @property
+    def days_left(self) -> int:
+        return max(self.max_age - self.age_days, 0)
+
+
+def expiry(user: IamUser) -> Expiry | None:
+    """The age of the user's password and whether it expired; None without a password or a known set date."""
+    if not user.password or user.password_changed_at is None:
+        return None
+    policy = user.account.password_policy or {}
+    age = (now() - user.password_changed_at) // timedelta(days=1)
+    return Expiry(age, policy.get("MaxPasswordAge", 0), bool(policy.get("HardExpiry", False)))
 
 
 def _check_password_shape(password: str) -> None:
@@ -193,12 +250,12 @@ def create_login_profile(actor: Actor, user_name: str, password: str, password_r
         user = locked(user)
         if user.password:
             raise errors.AwsError("EntityAlreadyExists", f"Login Profile for user {user.name} already exists.", 409)
-        broken = violations(password, user.account)
+        broken = violations(password, user.account, user)
         if broken:
             raise PasswordPolicyViolation(broken)
-        user.password = make_password(password)
+        _set_password(user, password)
         user.password_reset_required = password_reset_required
-        user.save(update_fields=["password", "password_reset_required"])
+        user.save(update_fields=PASSWORD_FIELDS)
     return user
 
 
@@ -215,13 +272,13 @@ def update_login_profile(
         if not user.password:
             raise _no_login_profile(user)
         if password is not None:
-            broken = violations(password, user.account, user.password)
+            broken = violations(password, user.account, user)
             if broken:
                 raise PasswordPolicyViolation(broken)
-            user.password = make_password(password)
+            _set_password(user, password)
         if password_reset_required is not None:
             user.password_reset_required = password_reset_required
-        user.save(update_fields=["password", "password_reset_required"])
+        user.save(update_fields=PASSWORD_FIELDS)
     return user
 
 
@@ -235,7 +292,52 @@ def delete_login_profile(actor: Actor, user_name: str) -> IamUser:
             raise _no_login_profile(user)
         user.password = ""
         user.password_reset_required = False
-        user.save(update_fields=["password", "password_reset_required"])
+        user.password_changed_at = None
+        user.password_history = []
+        user.save(update_fields=PASSWORD_FIELDS)
+    return user
+
+
+def _allow_change_own_password(actor: Actor, user: IamUser) -> None:
+    """iam:ChangePassword on the user's own ARN. AllowUsersToChangePassword grants it account-wide, without
+    a policy ("PasswordPolicy": "the permissions are applied at the account-level for all users by IAM"):
+    it stands in for an Allow, so only an explicit Deny still refuses."""
+    decision = authorize(actor, "iam:ChangePassword", user.arn)
+    granted = (actor.account.password_policy or {}).get("AllowUsersToChangePassword", False)
+    if not decision.allowed and not (granted and decision.result != EXPLICIT_DENY):
+        raise errors.AccessDenied(decision)
+
+
+def change_password(actor: Actor, old_password: str, new_password: str) -> IamUser:
+    """ChangePassword: the acting IAM user changes their own console password, knowing the old one.
+
+    The root user and role sessions are not IAM users: InvalidUserType. With HardExpiry an expired password
+    cannot be changed in the console, only through the API ("PasswordPolicy", HardExpiry).
+    """
+    if actor.user is None:
+        raise errors.AwsError("InvalidUserType", "Only IAM users can change their own password.", 400)
+    _check_password_shape(new_password)
+    user = actor.user
+    _allow_change_own_password(actor, user)
+    with transaction.atomic():
+        user = locked(user)
+        if not user.password:
+            raise _no_login_profile(user)
+        if not check_password(old_password, user.password):
+            raise errors.AwsError("InvalidUserType", "The old password is incorrect.", 400)
+        state = expiry(user)
+        if actor.via == "console" and state is not None and state.expired and state.hard_expiry:
+            raise errors.AwsError(
+                "EntityTemporarilyUnmodifiable",
+                f"The password of user {user.name} has expired and requires an administrator reset.",
+                409,
+            )
+        broken = violations(new_password, user.account, user)
+        if broken:
+            raise PasswordPolicyViolation(broken)
+        _set_password(user, new_password)
+        user.password_reset_required = False
+        user.save(update_fields=PASSWORD_FIELDS)
     return user
 
 
@@ -266,4 +368,6 @@ def requirements(account: Account) -> list[str]:
         rules.append("Once expired, only an administrator can reset it")
     if policy["PasswordReusePrevention"]:
         rules.append(f"Cannot reuse the last {policy['PasswordReusePrevention']} passwords")
+    if policy["AllowUsersToChangePassword"]:
+        rules.append("Every user may change their own password")
     return rules

@@ -6,8 +6,10 @@ IAM"; error codes from the IAM API Reference of each action.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth.hashers import check_password
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -26,6 +28,10 @@ pytestmark = pytest.mark.django_db
 USER_ROUTES = ["console:user_credentials", "console:user_password", "console:user_access_keys"]
 POSTS = [
     ("console:user_password", {"operation": "create", "password": "Correct-Horse-9"}),
+    (
+        "console:user_password",
+        {"operation": "change", "old_password": "x", "new_password": "N-9", "new_password_again": "N-9"},
+    ),
     ("console:user_access_keys", {"operation": "create"}),
     ("console:account_alias", {"operation": "create", "alias": "mallory"}),
     ("console:root_email", {"email": "mallory@example.com"}),
@@ -392,3 +398,108 @@ def test_the_number_of_queries_does_not_grow_with_the_account(learner_client, sa
     with_ten = queries_for_page()
     add_users(10, 300)
     assert queries_for_page() == with_ten
+
+
+# --- Password age and a user changing their own password ("Set an account password policy for IAM users";
+# ChangePassword and PasswordPolicy in the IAM API Reference) ---
+
+CHANGE = {"operation": "change", "old_password": "First-Pass-1", "new_password": "Second-Pass-2"}
+
+
+def with_console_password(root, policy: dict, age_days: int = 0) -> None:
+    password_policy.create_login_profile(root, "alice", "First-Pass-1")
+    password_policy.update_account_password_policy(Actor(account_of_actor(root)), **policy)
+    changed_at = password_policy.now() - timedelta(days=age_days, minutes=1)
+    IamUser.objects.filter(name="alice").update(password_changed_at=changed_at)
+
+
+def account_of_actor(actor: Actor) -> Account:
+    return Account.objects.get(pk=actor.account.pk)
+
+
+@pytest.mark.parametrize(
+    ("policy", "age_days", "shown", "hidden"),
+    [
+        ({"MaxPasswordAge": 90}, 10, "10 days (expires after 90: 80 days left)", "Password expired"),
+        (
+            {"MaxPasswordAge": 90},
+            91,
+            "must set a new one at next sign-in",
+            "Password expired: requires administrator reset",
+        ),
+        (
+            {"MaxPasswordAge": 90, "HardExpiry": True},
+            91,
+            "Password expired: requires administrator reset",
+            "must set a new one at next sign-in",
+        ),
+        ({}, 4000, "4000 days", "Password expired"),
+    ],
+)
+def test_the_page_shows_the_passwords_age_and_expiry(
+    learner_client, sandbox, root, alice, policy, age_days, shown, hidden
+):
+    with_console_password(root, policy, age_days)
+    response = learner_client.get(url("console:user_credentials", sandbox, alice))
+    assertContains(response, shown)
+    assertNotContains(response, hidden)
+
+
+def test_as_the_root_user_the_page_explains_who_changes_their_own_password(learner_client, sandbox, root, alice):
+    with_console_password(root, {"AllowUsersToChangePassword": True})
+    response = learner_client.get(url("console:user_credentials", sandbox, alice))
+    assertContains(response, "To try it, act as alice")
+    assertNotContains(response, 'name="old_password"')
+    response = learner_client.post(
+        url("console:user_password", sandbox, alice), CHANGE | {"new_password_again": "Second-Pass-2"}
+    )
+    assert response.status_code == 400, "only the user themselves changes their own password"
+
+
+@pytest.mark.parametrize(("headers", "status"), [({}, 302), (HTMX, 200)])
+def test_acting_as_the_user_they_change_their_own_password(learner_client, sandbox, root, alice, headers, status):
+    with_console_password(root, {"AllowUsersToChangePassword": True})
+    act_as(learner_client, sandbox, "alice")
+    page = learner_client.get(url("console:user_credentials", sandbox, alice))
+    assertContains(page, '<label for="old-password">Old password</label>', html=True)
+    assertContains(page, "which the\n        account's password policy grants every user")
+    data = CHANGE | {"new_password_again": "Second-Pass-2"}
+    response = learner_client.post(url("console:user_password", sandbox, alice), data, headers=headers)
+    assert response.status_code == status
+    if headers:
+        assertContains(response, "Your password was changed.")
+    alice.refresh_from_db()
+    assert check_password("Second-Pass-2", alice.password)
+
+
+@pytest.mark.parametrize(
+    ("data", "policy", "shown"),
+    [
+        ({"new_password_again": "Other-Pass-3"}, {"AllowUsersToChangePassword": True}, "do not match"),
+        (
+            {"old_password": "Wrong-Pass-9", "new_password_again": "Second-Pass-2"},
+            {"AllowUsersToChangePassword": True},
+            "InvalidUserType",
+        ),
+        ({"new_password_again": "Second-Pass-2"}, {}, "AccessDenied"),
+        (
+            {"new_password": "First-Pass-1", "new_password_again": "First-Pass-1"},
+            {"AllowUsersToChangePassword": True, "PasswordReusePrevention": 1},
+            "Password should not be one of the last 1 passwords used",
+        ),
+        (
+            {"new_password_again": "Second-Pass-2"},
+            {"AllowUsersToChangePassword": True, "MaxPasswordAge": 1, "HardExpiry": True, "age": 5},
+            "EntityTemporarilyUnmodifiable",
+        ),
+    ],
+)
+def test_a_refused_change_is_shown_in_place(learner_client, sandbox, root, alice, data, policy, shown):
+    age = policy.pop("age", 0)
+    with_console_password(root, policy, age)
+    act_as(learner_client, sandbox, "alice")
+    response = learner_client.post(url("console:user_password", sandbox, alice), CHANGE | data, headers=HTMX)
+    assertContains(response, 'id="change-error"')
+    assertContains(response, shown)
+    alice.refresh_from_db()
+    assert check_password("First-Pass-1", alice.password)

@@ -484,3 +484,188 @@ def test_an_iam_user_needs_permission_for_the_alias(root, alice, admin):
         credentials.create_account_alias(Actor(root.account, alice), "mine")
     credentials.create_account_alias(admin, "mine")
     assert fresh(root.account).alias == "mine"
+
+
+# --- Password age, reuse and ChangePassword ("Set an account password policy for IAM users"; PasswordPolicy,
+# ChangePassword and UpdateLoginProfile in the IAM API Reference) ---
+
+DENY_CHANGE = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:ChangePassword", "Resource": "*"}]}
+)
+ALLOW_OWN_CHANGE = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "iam:ChangePassword", "Resource": "arn:aws:iam::*:user/${aws:username}"}
+        ],
+    }
+)
+HISTORY = [f"Earlier-Pass-{number}" for number in range(1, 5)]
+
+
+def reload(user: IamUser) -> IamUser:
+    return IamUser.objects.select_related("account").get(pk=user.pk)
+
+
+def test_setting_a_password_dates_it_and_keeps_the_replaced_hash(root, alice):
+    passwords.create_login_profile(root, "alice", "First-Pass-1")
+    first = reload(alice)
+    assert first.password_changed_at is not None and first.password_history == []
+    passwords.update_login_profile(root, "alice", "Second-Pass-2")
+    second = reload(alice)
+    assert second.password_history == [first.password]
+    assert second.password_changed_at >= first.password_changed_at
+    passwords.update_login_profile(root, "alice", password_reset_required=True)
+    assert reload(alice).password_history == [first.password], "only a new password joins the history"
+
+
+def test_the_history_keeps_24_hashes_and_deleting_the_login_profile_clears_it(root, alice):
+    passwords.create_login_profile(root, "alice", "First-Pass-1")
+    IamUser.objects.filter(pk=alice.pk).update(password_history=[f"old{number}" for number in range(24)])
+    passwords.update_login_profile(root, "alice", "Second-Pass-2")
+    history = reload(alice).password_history
+    assert len(history) == 24 and history[1] == "old0"
+    passwords.delete_login_profile(root, "alice")
+    gone = reload(alice)
+    assert (gone.password_changed_at, gone.password_history) == (None, [])
+
+
+@pytest.mark.parametrize(
+    ("reuse", "candidate", "refused"),
+    [
+        (1, "Earlier-Pass-4", True),  # N counts the current password...
+        (1, "Earlier-Pass-3", False),
+        (2, "Earlier-Pass-3", True),  # ...and the N-1 before it
+        (2, "Earlier-Pass-2", False),
+        (4, "Earlier-Pass-1", True),
+        (24, "Earlier-Pass-1", True),
+        (None, "Earlier-Pass-4", False),  # no reuse prevention: even the current password may be set again
+    ],
+)
+def test_reuse_prevention_counts_the_current_password(root, alice, reuse, candidate, refused):
+    """PasswordReusePrevention N: the new password may not be any of the user's last N, the current included."""
+    passwords.create_login_profile(root, "alice", HISTORY[0])
+    for password in HISTORY[1:]:
+        passwords.update_login_profile(root, "alice", password)
+    passwords.update_account_password_policy(root, **({"PasswordReusePrevention": reuse} if reuse else {}))
+    if refused:
+        error = fail(passwords.update_login_profile, root, "alice", candidate)
+        assert error.code == "PasswordPolicyViolation"
+        assert error.rules == [f"Password should not be one of the last {reuse} passwords used"]
+    else:
+        passwords.update_login_profile(root, "alice", candidate)
+
+
+@pytest.mark.parametrize(
+    ("policy", "age_days", "expired"),
+    [
+        ({}, 5000, False),  # without MaxPasswordAge a password never expires
+        ({"MaxPasswordAge": 90}, 90, False),
+        ({"MaxPasswordAge": 90}, 91, True),
+        ({"MaxPasswordAge": 1}, 0, False),
+        ({"MaxPasswordAge": 1, "HardExpiry": True}, 2, True),
+    ],
+)
+def test_a_password_older_than_max_password_age_has_expired(root, alice, policy, age_days, expired):
+    passwords.create_login_profile(root, "alice", "First-Pass-1")
+    passwords.update_account_password_policy(root, **policy)
+    set_at = passwords.now() - timedelta(days=age_days, minutes=1)
+    IamUser.objects.filter(pk=alice.pk).update(password_changed_at=set_at)
+    state = passwords.expiry(reload(alice))
+    assert (state.age_days, state.expired, state.hard_expiry) == (age_days, expired, policy.get("HardExpiry", False))
+
+
+def test_expiry_reads_the_one_clock_and_needs_a_dated_password(root, alice, monkeypatch):
+    assert passwords.expiry(alice) is None, "no console password"
+    passwords.create_login_profile(root, "alice", "First-Pass-1")
+    passwords.update_account_password_policy(root, MaxPasswordAge=30)
+    monkeypatch.setattr(passwords, "now", lambda: timezone.now() + timedelta(days=31))
+    assert passwords.expiry(reload(alice)).expired
+    IamUser.objects.filter(pk=alice.pk).update(password_changed_at=None)
+    assert passwords.expiry(reload(alice)) is None, "set before ages were recorded: unknown, not expired"
+
+
+def as_alice(root, alice, via: str = "console") -> Actor:
+    """Alice acting, as a request would see her: her account's password policy as it is now."""
+    return Actor(fresh(root.account), reload(alice), via=via)
+
+
+@pytest.mark.parametrize(
+    ("allow_users", "user_policy", "allowed"),
+    [
+        (False, None, False),
+        (True, None, True),  # the account-level grant needs no policy
+        (False, ALLOW_OWN_CHANGE, True),
+        (True, DENY_CHANGE, False),  # an explicit Deny still wins over the account-level grant
+    ],
+)
+def test_who_may_change_their_own_password(root, alice, allow_users, user_policy, allowed):
+    """AllowUsersToChangePassword "gives IAM users permissions to iam:ChangePassword for only their user ...
+    applied at the account-level for all users by IAM" (PasswordPolicy); otherwise a policy must allow it."""
+    passwords.create_login_profile(root, "alice", "First-Pass-1")
+    passwords.update_account_password_policy(root, AllowUsersToChangePassword=allow_users)
+    if user_policy:
+        operations.put_user_policy(root, "alice", "change", user_policy)
+    if allowed:
+        passwords.change_password(as_alice(root, alice), "First-Pass-1", "Second-Pass-2")
+        assert check_password("Second-Pass-2", reload(alice).password)
+    else:
+        with pytest.raises(AccessDenied):
+            passwords.change_password(as_alice(root, alice), "First-Pass-1", "Second-Pass-2")
+    assert DecisionRecord.objects.filter(action="iam:ChangePassword", resource=alice.arn).exists()
+
+
+def test_the_root_user_cannot_call_change_password(root):
+    error = fail(passwords.change_password, root, "Old-Pass-1", "New-Pass-2")
+    assert (error.code, error.status) == ("InvalidUserType", 400)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ("Wrong-Pass-9", "Second-Pass-2", "InvalidUserType"),
+        ("First-Pass-1", "short", "PasswordPolicyViolation"),
+        ("First-Pass-1", "First-Pass-1", "PasswordPolicyViolation"),  # reuse of the current password
+        ("First-Pass-1", "", "ValidationError"),
+    ],
+)
+def test_change_password_needs_the_old_password_and_a_good_new_one(root, alice, old, new, code):
+    passwords.create_login_profile(root, "alice", "First-Pass-1")
+    passwords.update_account_password_policy(root, AllowUsersToChangePassword=True, PasswordReusePrevention=1)
+    assert fail(passwords.change_password, as_alice(root, alice), old, new).code == code
+    assert check_password("First-Pass-1", reload(alice).password)
+
+
+def test_change_password_without_a_console_password_is_no_such_entity(root, alice):
+    passwords.update_account_password_policy(root, AllowUsersToChangePassword=True)
+    assert fail(passwords.change_password, as_alice(root, alice), "Old-Pass-1", "New-Pass-2").code == "NoSuchEntity"
+
+
+def test_changing_the_password_meets_the_reset_requirement(root, alice):
+    passwords.create_login_profile(root, "alice", "First-Pass-1", password_reset_required=True)
+    passwords.update_account_password_policy(root, AllowUsersToChangePassword=True)
+    passwords.change_password(as_alice(root, alice), "First-Pass-1", "Second-Pass-2")
+    changed = reload(alice)
+    assert not changed.password_reset_required and len(changed.password_history) == 1
+
+
+@pytest.mark.parametrize(
+    ("hard_expiry", "via", "changed"),
+    [(False, "console", True), (True, "console", False), (True, "api", True)],
+)
+def test_a_hard_expired_password_is_reset_by_an_administrator_in_the_console(root, alice, hard_expiry, via, changed):
+    """HardExpiry: users cannot set a new password in the console once theirs expired, "until an administrator
+    resets the password"; users with iam:ChangePassword can still change it through the API (PasswordPolicy)."""
+    passwords.create_login_profile(root, "alice", "First-Pass-1")
+    passwords.update_account_password_policy(
+        root, AllowUsersToChangePassword=True, MaxPasswordAge=30, HardExpiry=hard_expiry
+    )
+    IamUser.objects.filter(pk=alice.pk).update(password_changed_at=passwords.now() - timedelta(days=31))
+    if changed:
+        passwords.change_password(as_alice(root, alice, via), "First-Pass-1", "Second-Pass-2")
+        assert not passwords.expiry(reload(alice)).expired
+    else:
+        error = fail(passwords.change_password, as_alice(root, alice, via), "First-Pass-1", "Second-Pass-2")
+        assert error.code == "EntityTemporarilyUnmodifiable"
+        passwords.update_login_profile(root, "alice", "Admin-Reset-3")
+        assert not passwords.expiry(reload(alice)).expired
