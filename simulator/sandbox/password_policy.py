@@ -11,6 +11,7 @@ Reference) and "Set an account password policy for IAM users".
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from dataclasses import dataclass
@@ -20,10 +21,12 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 
-from simulator.policy.decision import EXPLICIT_DENY
+from simulator.policy.model import Policy, PolicyType
+from simulator.policy.parse import parse_policy
+from simulator.policy.policyset import PolicySet
 
 from . import errors
-from .authorization import Actor, allow, authorize
+from .authorization import Actor, allow, authorize, policies_for
 from .lookups import find_user, locked, locked_account
 from .models import Account, IamUser
 
@@ -298,13 +301,27 @@ def delete_login_profile(actor: Actor, user_name: str) -> IamUser:
     return user
 
 
+ACCOUNT_GRANT = "account password policy (AllowUsersToChangePassword)"
+
+
+def _account_grant(user: IamUser) -> Policy:
+    """AllowUsersToChangePassword as the Allow it stands for: iam:ChangePassword on the user's own ARN."""
+    statement = {"Sid": "AllowUsersToChangePassword", "Effect": "Allow", "Action": "iam:ChangePassword"}
+    document = json.dumps({"Version": "2012-10-17", "Statement": [{**statement, "Resource": user.arn}]})
+    return parse_policy(document, PolicyType.IDENTITY, policy_id=ACCOUNT_GRANT, source_type="account")
+
+
 def _allow_change_own_password(actor: Actor, user: IamUser) -> None:
     """iam:ChangePassword on the user's own ARN. AllowUsersToChangePassword grants it account-wide, without
     a policy ("PasswordPolicy": "the permissions are applied at the account-level for all users by IAM"):
-    it stands in for an Allow, so only an explicit Deny still refuses."""
-    decision = authorize(actor, "iam:ChangePassword", user.arn)
-    granted = (actor.account.password_policy or {}).get("AllowUsersToChangePassword", False)
-    if not decision.allowed and not (granted and decision.result != EXPLICIT_DENY):
+    the engine sees that grant as one more identity-based Allow, so the log shows what allowed the change and
+    an explicit Deny still refuses it."""
+    policies = policies_for(actor)
+    if (actor.account.password_policy or {}).get("AllowUsersToChangePassword", False):
+        identity = [*policies.identity, _account_grant(user)]
+        policies = PolicySet(identity, permissions_boundary=policies.permissions_boundary)
+    decision = authorize(actor, "iam:ChangePassword", user.arn, policies)
+    if not decision.allowed:
         raise errors.AccessDenied(decision)
 
 

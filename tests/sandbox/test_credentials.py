@@ -615,6 +615,15 @@ def test_who_may_change_their_own_password(root, alice, allow_users, user_policy
     assert DecisionRecord.objects.filter(action="iam:ChangePassword", resource=alice.arn).exists()
 
 
+def test_the_account_level_grant_is_what_the_decision_log_shows_allowing_the_change(root, alice):
+    passwords.create_login_profile(root, "alice", "First-Pass-1")
+    passwords.update_account_password_policy(root, AllowUsersToChangePassword=True)
+    passwords.change_password(as_alice(root, alice), "First-Pass-1", "Second-Pass-2")
+    record = DecisionRecord.objects.get(action="iam:ChangePassword")
+    assert record.result == "allowed"
+    assert [m["policyId"] for m in record.trace["matchedStatements"]] == [passwords.ACCOUNT_GRANT]
+
+
 def test_the_root_user_cannot_call_change_password(root):
     error = fail(passwords.change_password, root, "Old-Pass-1", "New-Pass-2")
     assert (error.code, error.status) == ("InvalidUserType", 400)
