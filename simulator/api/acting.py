@@ -14,13 +14,12 @@ Every write is an AWS action decided by the engine as that identity.
 
 from __future__ import annotations
 
-import re
-
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 
 from simulator.sandbox import errors
 from simulator.sandbox.authorization import Actor
+from simulator.sandbox.checks import session_name_problems
 from simulator.sandbox.models import Account, DecisionRecord
 
 HEADER = "X-Sandbox-Principal"
@@ -28,8 +27,6 @@ QUERY = "as"
 DEFAULT_SESSION_NAME = "api"
 # Decisions made through the API say so in the decision log.
 VIA = DecisionRecord.Source.API
-# RoleSessionName's rules (AssumeRole, IAM API Reference).
-_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}", re.ASCII)
 
 _DESCRIPTION = (
     "Who this request acts as in the account: `root` (the default), `user/NAME`, `role/NAME` "
@@ -62,7 +59,7 @@ def acting_actor(request: Request, account: Account) -> Actor:
     if kind == "role" and rest:
         name, _, session = rest.partition("/")
         session = session or DEFAULT_SESSION_NAME
-        if not _SESSION_NAME.fullmatch(session):
+        if session_name_problems(session):
             raise errors.validation_error(
                 f"Role session name {session!r} is invalid: use 2 to 64 letters, digits and + = , . @ _ -"
             )

@@ -10,21 +10,18 @@ credentials, and a role session by calling sts:AssumeRole.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest
 
 from simulator.sandbox import errors
 from simulator.sandbox.authorization import Actor
+from simulator.sandbox.checks import session_name_problems
 from simulator.sandbox.models import Account, Sandbox
 
 SESSION_KEY = "acting"
 DEFAULT_SESSION_NAME = "console"
 ROOT = "root"
-# STS API Reference, AssumeRole: RoleSessionName is 2 to 64 characters matching this pattern.
-SESSION_NAME_PATTERN = r"[\w+=,.@-]*"
-_SESSION_NAME = re.compile(SESSION_NAME_PATTERN, re.ASCII)
 # Set on the request: the acting identity, per sandbox, for the rest of the request (the nav asks again).
 _REMEMBERED = "_acting_actors"
 
@@ -93,13 +90,7 @@ def identity_value(actor: Actor) -> str:
 
 def check_session_name(name: str) -> None:
     """RoleSessionName's constraints, every broken one reported at once as STS words them."""
-    broken = []
-    if len(name) < 2:
-        broken.append("Member must have length greater than or equal to 2")
-    if len(name) > 64:
-        broken.append("Member must have length less than or equal to 64")
-    if not _SESSION_NAME.fullmatch(name):
-        broken.append(f"Member must satisfy regular expression pattern: {SESSION_NAME_PATTERN}")
+    broken = session_name_problems(name)
     if broken:
         raise errors.validation_failed([errors.constraint(name, "roleSessionName", rule) for rule in broken])
 

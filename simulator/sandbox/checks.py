@@ -23,6 +23,9 @@ _PATH = re.compile(r"/|/[\x21-\x7e]+/")
 # CreateAccountAlias: lowercase letters, digits and single hyphens, neither first nor last, 3 to 63 long.
 _ACCOUNT_ALIAS_PATTERN = r"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"
 _ACCOUNT_ALIAS = re.compile(_ACCOUNT_ALIAS_PATTERN)
+# STS API Reference, AssumeRole: RoleSessionName is 2 to 64 characters matching this pattern.
+SESSION_NAME_PATTERN = r"[\w+=,.@-]*"
+_SESSION_NAME = re.compile(SESSION_NAME_PATTERN, re.ASCII)
 
 
 def check_name(kind: str, name: str, longest: int) -> None:
@@ -82,3 +85,15 @@ def attachable(policy: ManagedPolicy) -> ManagedPolicy:
 
 def is_service_role_policy(policy: ManagedPolicy) -> bool:
     return policy.aws_managed and policy.path.startswith(SERVICE_ROLE_PATH)
+
+
+def session_name_problems(name: str) -> list[str]:
+    """Every RoleSessionName constraint ``name`` breaks, as STS words them; empty when it is a valid name."""
+    broken = []
+    if len(name) < 2:
+        broken.append("Member must have length greater than or equal to 2")
+    if len(name) > 64:
+        broken.append("Member must have length less than or equal to 64")
+    if not _SESSION_NAME.fullmatch(name):
+        broken.append(f"Member must satisfy regular expression pattern: {SESSION_NAME_PATTERN}")
+    return broken

@@ -29,6 +29,15 @@ def in_thread(work):
     return run
 
 
+def outcome(operation, *args) -> str:
+    """"created", or the AWS error code the operation answered with."""
+    try:
+        operation(*args)
+    except AwsError as error:
+        return error.code
+    return "created"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_writers_lose_nothing(learner):
     root = Actor(Sandbox.objects.create_with_account(learner).accounts.get())
@@ -52,11 +61,7 @@ def test_racing_to_create_the_same_user_yields_one_user_and_clean_errors(learner
 
     @in_thread
     def create(_):
-        try:
-            ops.create_user(root, "alice")
-            return "created"
-        except AwsError as error:
-            return error.code
+        return outcome(ops.create_user, root, "alice")
 
     with ThreadPoolExecutor(THREADS) as pool:
         outcomes = list(pool.map(create, range(THREADS)))
@@ -91,11 +96,7 @@ def test_racing_for_the_two_access_keys_a_user_may_have_creates_exactly_two(lear
 
     @in_thread
     def create_key(_):
-        try:
-            access_keys.create_access_key(root, "alice")
-            return "created"
-        except AwsError as error:
-            return error.code
+        return outcome(access_keys.create_access_key, root, "alice")
 
     with ThreadPoolExecutor(THREADS) as pool:
         outcomes = list(pool.map(create_key, range(THREADS)))
