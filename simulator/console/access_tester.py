@@ -25,7 +25,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from simulator.console.decision_display import Flowchart, Listing, flowchart, policy_listings, split_statements
 from simulator.console.views import get_sandbox_and_account
-from simulator.policy import catalog, explain
+from simulator.policy import catalog
 from simulator.policy.context_keys import context_keys
 from simulator.policy.decision import Decision
 from simulator.policy.policyset import PolicySet
@@ -157,7 +157,7 @@ class ContextKey:
 
 
 def _result(action: str, decision: LoggedDecision, listings: list[Listing], used: ResourcePolicy | None) -> Result:
-    trace = explain.trace(decision)
+    trace = decision.trace
     covering, missing = split_statements(trace)
     known = catalog.action(action) is not None
     return Result(

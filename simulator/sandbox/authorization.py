@@ -8,8 +8,9 @@ decision in the account's decision log.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.utils import timezone
@@ -98,9 +99,11 @@ class Actor:
 @dataclass(frozen=True, slots=True)
 class LoggedDecision(Decision):
     """A decision as :func:`authorize` returns it: ``record_id`` is its entry in the decision log, so a page
-    showing the decision (an AccessDenied in place, say) can link to it."""
+    showing the decision (an AccessDenied in place, say) can link to it; ``trace`` is the explanation kept
+    there (:func:`explain.trace`), built once for the log and every page that shows the decision."""
 
     record_id: int | None = None
+    trace: dict[str, Any] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=4096)
@@ -217,7 +220,9 @@ def authorize(
         sentence=trace["sentence"],
         trace=trace,
     )
-    return LoggedDecision(**{f.name: getattr(decision, f.name) for f in fields(Decision)}, record_id=record.pk)
+    return LoggedDecision(
+        **{f.name: getattr(decision, f.name) for f in fields(Decision)}, record_id=record.pk, trace=trace
+    )
 
 
 def allow(actor: Actor, action: str, resource: str, context: Mapping[str, str | Iterable[str]] | None = None) -> None:

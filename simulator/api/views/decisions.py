@@ -23,7 +23,6 @@ from simulator.api.serializers.decisions import (
     SimulationInput,
     SimulationOutput,
 )
-from simulator.policy import explain
 from simulator.policy.policyset import PolicySet
 from simulator.sandbox import errors
 from simulator.sandbox.authorization import Actor, authorize, policies_for
@@ -127,11 +126,11 @@ class SimulateView(AccountView):
                         "EvalActionName": action,
                         "EvalResourceName": resource,
                         "EvalDecision": decision.result,
-                        "Sentence": explain.sentence(decision),
+                        "Sentence": decision.trace["sentence"],
                         "MissingContextValues": list(decision.missing_context_values),
                         "DecisionId": decision.record_id,
                         "DecisionUrl": decision_url(self.account, decision.record_id),
-                        "Explanation": explain.trace(decision),
+                        "Explanation": decision.trace,
                     }
                 )
         return Response(SimulationOutput({"PolicySourceArn": actor.principal.arn, "EvaluationResults": results}).data)
