@@ -10,12 +10,9 @@ The secret is returned once, by ``create_access_key``; nothing else here hands i
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.db import transaction
-from django.utils import timezone
 
-from . import errors
+from . import clock, errors
 from .authorization import Actor, allow
 from .credentials import require_root
 from .lookups import find_user, locked, locked_account
@@ -23,10 +20,6 @@ from .models import AccessKey, Account, IamUser
 
 ACCESS_KEYS_PER_USER = 2
 NEVER_USED = "N/A"
-
-
-def _now() -> datetime:
-    return timezone.now()
 
 
 def _owner(actor: Actor, user_name: str | None) -> tuple[IamUser | None, str]:
@@ -116,7 +109,7 @@ def record_access_key_use(access_key_id: str, service: str) -> AccessKey:
         key = AccessKey.objects.select_for_update().filter(access_key_id=access_key_id).first()
         if key is None or key.status != AccessKey.Status.ACTIVE:
             raise errors.AwsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403)
-        key.last_used_at = _now()
+        key.last_used_at = clock.account_now(key.account)
         key.last_used_service = service
         key.save(update_fields=["last_used_at", "last_used_service"])
     return key

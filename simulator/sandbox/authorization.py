@@ -13,7 +13,6 @@ from functools import lru_cache
 from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
-from django.utils import timezone
 
 from simulator.policy import explain
 from simulator.policy.decision import Decision
@@ -23,21 +22,57 @@ from simulator.policy.parse import parse_policy
 from simulator.policy.policyset import PolicySet
 from simulator.policy.request import Principal, PrincipalKind, make_request
 
-from . import errors
-from .models import Account, DecisionRecord, Group, GroupPolicy, IamUser, PolicyVersion, Role, RolePolicy, UserPolicy
+from . import clock, errors
+from .models import (
+    AccessKey,
+    Account,
+    DecisionRecord,
+    Group,
+    GroupPolicy,
+    IamUser,
+    PolicyVersion,
+    Role,
+    RolePolicy,
+    TemporaryCredential,
+    UserPolicy,
+)
 
 
 @dataclass(frozen=True)
 class Actor:
     """The identity a learner is acting as: the account's root user, one of its IAM users, or a session
     of one of its roles (``session_name`` names the session, as RoleSessionName does). ``via`` is the front
-    door the learner came through ("console" or "api"), kept with every decision in the log."""
+    door the learner came through ("console" or "api"), kept with every decision in the log.
+
+    ``credential`` is set when the request is signed with temporary credentials (its session policies,
+    session tags, source identity and MFA then take part); ``access_key`` when it is signed with a
+    long-term access key. Neither: the learner acting in the console.
+    """
 
     account: Account
     user: IamUser | None = None
     role: Role | None = None
     session_name: str = ""
     via: str = "console"
+    credential: TemporaryCredential | None = None
+    access_key: AccessKey | None = None
+
+    @classmethod
+    def signed_with(cls, credential: TemporaryCredential, via: str) -> Actor:
+        """The identity temporary credentials act as."""
+        return cls(
+            credential.account,
+            user=credential.user,
+            role=credential.role,
+            session_name=credential.session_name,
+            via=via,
+            credential=credential,
+        )
+
+    @classmethod
+    def signed_with_key(cls, key: AccessKey, via: str) -> Actor:
+        """The identity a long-term access key belongs to (the root user for a root key)."""
+        return cls(key.account, user=key.user, via=via, access_key=key)
 
     @property
     def is_root(self) -> bool:
@@ -69,9 +104,25 @@ class Actor:
             return f"IAM user {self.user.name}"
         return "root user"
 
+    @property
+    def credentials_kind(self) -> str:
+        """What the request is signed with, as the decision log records it."""
+        if self.credential is not None:
+            return DecisionRecord.Credentials.TEMPORARY
+        if self.access_key is not None:
+            return DecisionRecord.Credentials.LONG_TERM
+        return DecisionRecord.Credentials.CONSOLE
+
+    @property
+    def access_key_id(self) -> str:
+        if self.credential is not None:
+            return self.credential.access_key_id
+        return self.access_key.access_key_id if self.access_key is not None else ""
+
     def context(self) -> dict[str, str]:
-        """The global condition keys AWS fills in from the caller ("AWS global condition context keys")."""
-        now = timezone.now()
+        """The global condition keys AWS fills in from the caller ("AWS global condition context keys"),
+        at the sandbox's time."""
+        now = clock.account_now(self.account)
         context = {
             "aws:PrincipalArn": self.principal.role_arn or self.principal.arn,
             "aws:PrincipalAccount": self.account.account_id,
@@ -93,7 +144,34 @@ class Actor:
             tags = []
         for tag in tags:
             context[f"aws:PrincipalTag/{tag['Key']}"] = tag["Value"]
+        if self.credential is not None:
+            context |= _session_context(self.credential, now)
         return context
+
+
+def _session_context(credential: TemporaryCredential, now) -> dict[str, str]:
+    """The keys temporary credentials add: a session tag overrides the role's tag of the same key
+    ("Passing session tags in AWS STS"), MFA and its age, the token's issue time, the source identity."""
+    context = {f"aws:PrincipalTag/{tag['Key']}": tag["Value"] for tag in credential.tags}
+    context["aws:TokenIssueTime"] = credential.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    context["aws:MultiFactorAuthPresent"] = "true" if credential.mfa_authenticated else "false"
+    if credential.mfa_authenticated_at is not None:
+        context["aws:MultiFactorAuthAge"] = str(max(0, int((now - credential.mfa_authenticated_at).total_seconds())))
+    if credential.source_identity:
+        context["aws:SourceIdentity"] = credential.source_identity
+    if credential.instance_id is not None:
+        context["ec2:SourceInstanceARN"] = credential.instance.arn
+    return context
+
+
+def session_policies(credential: TemporaryCredential | None) -> list[Policy]:
+    """The session policies packed into temporary credentials, parsed."""
+    if credential is None:
+        return []
+    return [
+        _parsed(policy["Document"], PolicyType.SESSION, policy["Id"], "session")
+        for policy in credential.session_policies
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,12 +259,20 @@ def policies_for_role(role: Role, resource: Policy | None = None) -> PolicySet:
 
 
 def policies_for(actor: Actor, resource: Policy | None = None) -> PolicySet:
-    """The actor's policies, with ``resource`` the resource-based policy of what it asks for, if any."""
+    """The actor's policies, with ``resource`` the resource-based policy of what it asks for, if any,
+    and the session policies of the credentials it signs with."""
     if actor.role is not None:
-        return policies_for_role(actor.role, resource)
-    if actor.user is not None:
-        return policies_for_user(actor.user, resource)
-    return PolicySet(resource=resource)
+        policies = policies_for_role(actor.role, resource)
+    elif actor.user is not None:
+        policies = policies_for_user(actor.user, resource)
+    else:
+        policies = PolicySet(resource=resource)
+    session = session_policies(actor.credential)
+    if not session:
+        return policies
+    return PolicySet(
+        policies.identity, resource=resource, permissions_boundary=policies.permissions_boundary, session=session
+    )
 
 
 def authorize(
@@ -209,13 +295,40 @@ def authorize(
     owner = resource_account or actor.account.account_id
     request = make_request(actor.principal, action, resource, request_context, owner)
     decision = evaluate(request, policies if policies is not None else policies_for(actor))
+    return _logged(
+        actor.account,
+        decision,
+        source=source or actor.via,
+        credentials=actor.credentials_kind,
+        access_key_id=actor.access_key_id,
+    )
+
+
+def authorize_service(
+    account: Account, service: str, action: str, resource: str, policies: PolicySet, source: str
+) -> LoggedDecision:
+    """Decide a request an AWS service makes as itself (``ec2.amazonaws.com`` assuming an instance's role,
+    say): only resource-based policies can let a service principal in. Logged in ``account``'s log."""
+    principal = Principal(service, PrincipalKind.SERVICE, "")
+    now = clock.account_now(account)
+    context = {"aws:CurrentTime": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "aws:EpochTime": str(int(now.timestamp()))}
+    context |= {"aws:PrincipalServiceName": service, "aws:PrincipalIsAWSService": "true"}
+    request = make_request(principal, action, resource, context, account.account_id)
+    return _logged(account, evaluate(request, policies), source=source)
+
+
+def _logged(account: Account, decision: Decision, source: str, credentials: str = "", access_key_id: str = ""):
+    """Keep ``decision`` in the account's decision log, stamped with the sandbox's time."""
     trace = explain.trace(decision)
     record = DecisionRecord.objects.create(
-        account=actor.account,
-        source=source or actor.via,
-        principal_arn=actor.principal.arn,
-        action=action,
-        resource=resource,
+        account=account,
+        decided_at=clock.account_now(account),
+        source=source,
+        credentials=credentials,
+        access_key_id=access_key_id,
+        principal_arn=decision.request.principal.arn,
+        action=decision.request.action,
+        resource=decision.request.resource,
         result=decision.result,
         sentence=trace["sentence"],
         trace=trace,

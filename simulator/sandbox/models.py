@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from . import identifiers
 
@@ -38,6 +39,11 @@ class Sandbox(models.Model):
     name = models.CharField(max_length=100)
     template = models.CharField(max_length=32, choices=Template, default=Template.EMPTY)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The sandbox clock (see clock.py): sandbox time was ``clock_base`` at real time ``clock_set_at`` and
+    # runs ``clock_rate`` sandbox seconds per real second since. No base: the sandbox runs on real time.
+    clock_base = models.DateTimeField(null=True, blank=True)
+    clock_set_at = models.DateTimeField(null=True, blank=True)
+    clock_rate = models.FloatField(default=1.0)
 
     objects = SandboxQuerySet.as_manager()
 
@@ -190,6 +196,8 @@ class IamUser(Entity):
     # (for PasswordReusePrevention, which remembers up to 24).
     password_changed_at = models.DateTimeField(null=True, blank=True)
     password_history = models.JSONField(default=list, blank=True)
+    # The base32 seed of the user's virtual MFA device (RFC 6238 codes); empty: no MFA device.
+    mfa_seed = models.CharField(max_length=64, blank=True)
 
     class Meta(Entity.Meta):
         constraints = _unique_name_in_account("user")
@@ -342,11 +350,118 @@ class RolePolicy(InlinePolicy):
         constraints = [models.UniqueConstraint("role", "name", name="sandbox_role_policy_unique_name")]
 
 
+class Instance(models.Model):
+    """A simulated EC2 instance. It gets permissions only through the role of its instance profile."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        STOPPING = "stopping"
+        STOPPED = "stopped"
+        SHUTTING_DOWN = "shutting-down"
+        TERMINATED = "terminated"
+
+    class HttpTokens(models.TextChoices):
+        """IMDSv2 only ("required") or IMDSv1 allowed too ("optional"), as ModifyInstanceMetadataOptions."""
+
+        REQUIRED = "required"
+        OPTIONAL = "optional"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="instances")
+    instance_id = models.CharField(max_length=19, unique=True, default=identifiers.new_instance_id)
+    instance_type = models.CharField(max_length=32, default="t3.micro")
+    image_id = models.CharField(max_length=21, default="ami-0abcdef1234567890")
+    state = models.CharField(max_length=16, choices=State, default=State.PENDING)
+    # Sandbox time of the last state change: pending, stopping and shutting-down settle after a while.
+    state_changed_at = models.DateTimeField()
+    launched_at = models.DateTimeField()
+    tags = models.JSONField(default=list, blank=True)
+    # Spot instances are launched and interrupted by EC2 through its service-linked role.
+    spot = models.BooleanField(default=False)
+    # PROTECT: an instance profile in use by an instance cannot be deleted (DeleteConflict first).
+    instance_profile = models.ForeignKey(
+        InstanceProfile, null=True, blank=True, on_delete=models.PROTECT, related_name="instances"
+    )
+    association_id = models.CharField(max_length=32, blank=True)
+    metadata_http_tokens = models.CharField(max_length=8, choices=HttpTokens, default=HttpTokens.REQUIRED)
+    metadata_enabled = models.BooleanField(default=True)
+    # The anti-pattern: an IAM user's long-term access key written into the instance's ~/.aws/credentials.
+    # Kept as text, as on a disk: deleting the key in IAM does not remove it, it just stops working.
+    stored_access_key_id = models.CharField(max_length=20, blank=True)
+    stored_secret_access_key = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.instance_id
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:ec2:{identifiers.REGION}:{self.account.account_id}:instance/{self.instance_id}"
+
+
+class TemporaryCredential(models.Model):
+    """Temporary security credentials from STS: a role session (AssumeRole, or EC2 for an instance's
+    role) or a user's session token (GetSessionToken; ``user`` empty and ``role`` empty: the root user's).
+
+    Times are sandbox times. Session policies and tags are copied in at issue, as STS packs them into
+    the session token: later changes to a managed session policy do not reach a live session.
+    """
+
+    class Operation(models.TextChoices):
+        ASSUME_ROLE = "AssumeRole"
+        GET_SESSION_TOKEN = "GetSessionToken"
+        INSTANCE_ROLE = "InstanceRole", "EC2 instance role"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="temporary_credentials")
+    operation = models.CharField(max_length=32, choices=Operation)
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions")
+    user = models.ForeignKey(IamUser, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions")
+    instance = models.ForeignKey(Instance, null=True, blank=True, on_delete=models.CASCADE, related_name="credentials")
+    session_name = models.CharField(max_length=64, blank=True)
+    access_key_id = models.CharField(max_length=20, unique=True, default=identifiers.new_temporary_access_key_id)
+    secret = models.CharField(max_length=40, default=identifiers.new_secret_access_key)
+    session_token = models.TextField(default=identifiers.new_session_token)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    # The ARN of whoever asked for the credentials (a user, a role session, ec2.amazonaws.com, ...).
+    issued_to = models.CharField(max_length=2048, blank=True)
+    chained = models.BooleanField(default=False)
+    source_identity = models.CharField(max_length=64, blank=True)
+    # Session tags as [{"Key", "Value"}]; the keys that pass on to a chained session.
+    tags = models.JSONField(default=list, blank=True)
+    transitive_tag_keys = models.JSONField(default=list, blank=True)
+    # Session policies as [{"Id": policy ARN or "inline", "Document": text}].
+    session_policies = models.JSONField(default=list, blank=True)
+    mfa_authenticated = models.BooleanField(default=False)
+    mfa_authenticated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["account", "-expires_at"])]
+
+    def __str__(self) -> str:
+        return self.access_key_id
+
+    @property
+    def arn(self) -> str:
+        """The identity the credentials act as ("IAM identifiers": assumed-role ARNs carry no path)."""
+        account_id = self.account.account_id
+        if self.role_id is not None:
+            return f"arn:aws:sts::{account_id}:assumed-role/{self.role.name}/{self.session_name}"
+        if self.user_id is not None:
+            return self.user.arn
+        return self.account.root_arn
+
+
 class DecisionRecord(models.Model):
     """One decision the sandbox made, kept with its whole explanation (the decision log)."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="decisions")
-    decided_at = models.DateTimeField(auto_now_add=True)
+    # Sandbox time (the sandbox clock), set by authorize().
+    decided_at = models.DateTimeField(default=timezone.now)
 
     class Source(models.TextChoices):
         """The front door a decision came through."""
@@ -355,8 +470,20 @@ class DecisionRecord(models.Model):
         API = "api", "API"
         ACCESS_TESTER = "access-tester", "Access tester"
         API_SIMULATION = "api-simulate", "API simulation"
+        INSTANCE = "instance", "Instance terminal"
+        METADATA = "imds", "Instance metadata service"
+        SERVICE = "service", "AWS service"
+
+    class Credentials(models.TextChoices):
+        """What the request was signed with; empty: a console session (the learner acting in the console)."""
+
+        CONSOLE = "", "Console session"
+        LONG_TERM = "long-term", "Long-term access key"
+        TEMPORARY = "temporary", "Temporary credentials"
 
     source = models.CharField(max_length=32, choices=Source, default=Source.CONSOLE)
+    credentials = models.CharField(max_length=16, choices=Credentials, default=Credentials.CONSOLE, blank=True)
+    access_key_id = models.CharField(max_length=20, blank=True)
     principal_arn = models.CharField(max_length=2048)
     action = models.CharField(max_length=128)
     resource = models.CharField(max_length=2048)

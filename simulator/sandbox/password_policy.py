@@ -19,13 +19,12 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
-from django.utils import timezone
 
 from simulator.policy.model import Policy, PolicyType
 from simulator.policy.parse import parse_policy
 from simulator.policy.policyset import PolicySet
 
-from . import errors
+from . import clock, errors
 from .authorization import Actor, allow, authorize, policies_for
 from .lookups import find_user, locked, locked_account
 from .models import Account, IamUser
@@ -39,9 +38,9 @@ _PASSWORD_CHARACTERS = re.compile(r"[\t\n\r\x20-\xff]+")
 HISTORY_KEPT = 24
 
 
-def now() -> datetime:
-    """The moment password ages are measured at: the one place a sandbox clock can replace."""
-    return timezone.now()
+def now(account: Account) -> datetime:
+    """The moment password ages are measured at: the account's sandbox time."""
+    return clock.account_now(account)
 
 
 @dataclass(frozen=True)
@@ -201,7 +200,7 @@ def _set_password(user: IamUser, password: str) -> None:
     if user.password:
         user.password_history = [user.password, *user.password_history][:HISTORY_KEPT]
     user.password = make_password(password)
-    user.password_changed_at = now()
+    user.password_changed_at = now(user.account)
 
 
 PASSWORD_FIELDS = ["password", "password_changed_at", "password_history", "password_reset_required"]
@@ -229,7 +228,7 @@ def expiry(user: IamUser) -> Expiry | None:
     if not user.password or user.password_changed_at is None:
         return None
     policy = user.account.password_policy or {}
-    age = (now() - user.password_changed_at) // timedelta(days=1)
+    age = (now(user.account) - user.password_changed_at) // timedelta(days=1)
     return Expiry(age, policy.get("MaxPasswordAge", 0), bool(policy.get("HardExpiry", False)))
 
 

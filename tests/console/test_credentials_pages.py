@@ -409,7 +409,7 @@ CHANGE = {"operation": "change", "old_password": "First-Pass-1", "new_password":
 def with_console_password(root, policy: dict, age_days: int = 0) -> None:
     password_policy.create_login_profile(root, "alice", "First-Pass-1")
     password_policy.update_account_password_policy(Actor(account_of_actor(root)), **policy)
-    changed_at = password_policy.now() - timedelta(days=age_days, minutes=1)
+    changed_at = password_policy.now(account_of_actor(root)) - timedelta(days=age_days, minutes=1)
     IamUser.objects.filter(name="alice").update(password_changed_at=changed_at)
 
 

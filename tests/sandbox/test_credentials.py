@@ -8,9 +8,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.hashers import check_password
-from django.utils import timezone
 
-from simulator.sandbox import access_keys, credentials, operations
+from simulator.sandbox import access_keys, clock, credentials, operations
 from simulator.sandbox import password_policy as passwords
 from simulator.sandbox.authorization import Actor
 from simulator.sandbox.errors import AccessDenied, AwsError
@@ -355,12 +354,13 @@ def test_a_key_of_someone_else_cannot_be_found(root, alice):
     assert AccessKey.objects.get().status == "Active"
 
 
-def test_last_use_is_na_until_a_request_is_signed_with_the_key(root, alice, monkeypatch):
+def test_last_use_is_na_until_a_request_is_signed_with_the_key(root, alice):
+    """The key's last use is stamped with the sandbox clock's time."""
     """GetAccessKeyLastUsed: ServiceName and Region "N/A" and no LastUsedDate for a key never used."""
     key = access_keys.create_access_key(root, "alice")
     assert access_keys.last_used(key) == {"ServiceName": "N/A", "Region": "N/A"}
-    used_at = timezone.now() - timedelta(minutes=5)
-    monkeypatch.setattr(access_keys, "_now", lambda: used_at)
+    clock.set_rate(alice.account.sandbox, 0)
+    used_at = clock.account_now(alice.account)
     access_keys.record_access_key_use(key.access_key_id, "s3")
     key.refresh_from_db()
     assert access_keys.last_used(key) == {"LastUsedDate": used_at, "ServiceName": "s3"}
@@ -569,17 +569,18 @@ def test_reuse_prevention_counts_the_current_password(root, alice, reuse, candid
 def test_a_password_older_than_max_password_age_has_expired(root, alice, policy, age_days, expired):
     passwords.create_login_profile(root, "alice", "First-Pass-1")
     passwords.update_account_password_policy(root, **policy)
-    set_at = passwords.now() - timedelta(days=age_days, minutes=1)
+    set_at = passwords.now(alice.account) - timedelta(days=age_days, minutes=1)
     IamUser.objects.filter(pk=alice.pk).update(password_changed_at=set_at)
     state = passwords.expiry(reload(alice))
     assert (state.age_days, state.expired, state.hard_expiry) == (age_days, expired, policy.get("HardExpiry", False))
 
 
-def test_expiry_reads_the_one_clock_and_needs_a_dated_password(root, alice, monkeypatch):
+def test_expiry_reads_the_sandbox_clock_and_needs_a_dated_password(root, alice):
     assert passwords.expiry(alice) is None, "no console password"
     passwords.create_login_profile(root, "alice", "First-Pass-1")
     passwords.update_account_password_policy(root, MaxPasswordAge=30)
-    monkeypatch.setattr(passwords, "now", lambda: timezone.now() + timedelta(days=31))
+    assert not passwords.expiry(reload(alice)).expired
+    clock.advance(alice.account.sandbox, timedelta(days=31).total_seconds())
     assert passwords.expiry(reload(alice)).expired
     IamUser.objects.filter(pk=alice.pk).update(password_changed_at=None)
     assert passwords.expiry(reload(alice)) is None, "set before ages were recorded: unknown, not expired"
@@ -669,7 +670,7 @@ def test_a_hard_expired_password_is_reset_by_an_administrator_in_the_console(roo
     passwords.update_account_password_policy(
         root, AllowUsersToChangePassword=True, MaxPasswordAge=30, HardExpiry=hard_expiry
     )
-    IamUser.objects.filter(pk=alice.pk).update(password_changed_at=passwords.now() - timedelta(days=31))
+    IamUser.objects.filter(pk=alice.pk).update(password_changed_at=passwords.now(alice.account) - timedelta(days=31))
     if changed:
         passwords.change_password(as_alice(root, alice, via), "First-Pass-1", "Second-Pass-2")
         assert not passwords.expiry(reload(alice)).expired

@@ -8,14 +8,25 @@ parameters this test cannot fill fails, naming the parameter to add to ``_ids``.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from simulator.sandbox import operations, password_policy
+from simulator.sandbox import clock, operations, password_policy
 from simulator.sandbox.authorization import Actor
-from simulator.sandbox.models import AccessKey, Bucket, BucketObject, InstanceProfile, PolicyVersion, Sandbox
+from simulator.sandbox.models import (
+    AccessKey,
+    Bucket,
+    BucketObject,
+    Instance,
+    InstanceProfile,
+    PolicyVersion,
+    Sandbox,
+    TemporaryCredential,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +73,20 @@ def everything(learner) -> dict[str, object]:
     bucket.save()
     password_policy.update_account_password_policy(root, MinimumPasswordLength=12)
     password_policy.create_login_profile(root, "alice", "a-Long-password-1")
-    profile = InstanceProfile.objects.create(account=account, name="web")
+    profile = InstanceProfile.objects.create(account=account, name="web", role=role)
+    now = clock.now(sandbox)
+    instance = Instance.objects.create(
+        account=account, state=Instance.State.RUNNING, launched_at=now, state_changed_at=now, instance_profile=profile
+    )
+    credential = TemporaryCredential.objects.create(
+        account=account,
+        operation=TemporaryCredential.Operation.ASSUME_ROLE,
+        role=role,
+        session_name="alice",
+        issued_to=user.arn,
+        issued_at=now,
+        expires_at=now + timedelta(hours=1),
+    )
     ids = {
         "sandbox_id": sandbox.pk,
         "account_id": account.account_id,
@@ -93,6 +117,9 @@ def everything(learner) -> dict[str, object]:
         "group_name": "admins",
         "role_name": "web",
         "bucket_name": "reports",
+        "instance_id": instance.instance_id,
+        "credential_id": credential.pk,
+        "path": "latest/meta-data/",
     }
     return ids
 
