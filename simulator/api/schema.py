@@ -25,6 +25,11 @@ default), `user/NAME`, `role/NAME` or `role/NAME/SESSION`. So are the reads that
 (GetObject, ListObjectsV2, GetBucketPolicy, GetPolicyVersion, ListAccessKeys); listings of the account's users,
 groups, roles and policies show it as it is, as the console does. Every decision lands in the decision log.
 
+**Signed requests.** Instead of naming an identity, sign the request with credentials, as a program holding an
+access key would: `X-Sandbox-Access-Key-Id` and `X-Sandbox-Secret-Access-Key` (plus `X-Sandbox-Session-Token`
+for temporary `ASIA...` credentials from STS or an instance's metadata service). The request then acts as the
+key's identity, with a session's policies and tags, until the credentials expire on the sandbox clock.
+
 **Errors** all have AWS's shape: `{"Error": {"Type": "Sender", "Code": "EntityAlreadyExists", "Message": "..."},
 "RequestId": "..."}` with AWS's status (409 for EntityAlreadyExists, 404 for NoSuchEntity, ...). An
 `AccessDenied` decided by the engine says why in its message and links the decision record (`Error.Decision`).
@@ -36,19 +41,29 @@ Another learner's sandbox is a `NoSuchEntity`, exactly like one that does not ex
 ERRORS = {
     "400": "ValidationError, MalformedPolicyDocument, InvalidInput, ... (AWS's code is in Error.Code)",
     "401": "MissingAuthenticationToken or InvalidClientTokenId: no credentials, or a wrong token",
-    "403": "AccessDenied: the engine denied the action as the acting identity (see Error.Decision), or CSRF failed",
+    "403": "AccessDenied (EC2: UnauthorizedOperation): the engine denied the action as the acting identity (see "
+    "Error.Decision); InvalidClientTokenId, SignatureDoesNotMatch or ExpiredToken: the signing credentials were "
+    "refused; or CSRF failed",
     "404": "NoSuchEntity: nothing by that name or id in your sandbox",
     "409": "EntityAlreadyExists, DeleteConflict, LimitExceeded",
 }
 
 # The order of the docs' sections, and which section a path's noun belongs to when it is not its own.
 TAGS = [
-    {"name": "sandboxes", "description": "Your sandboxes and their accounts: create, reset, delete, export, import"},
+    {
+        "name": "sandboxes",
+        "description": "Your sandboxes and their accounts: create, reset, delete, export, import; the sandbox clock",
+    },
     {"name": "token", "description": "Your API token"},
     {"name": "users", "description": "IAM users, their policies, tags, boundary, password and access keys"},
     {"name": "groups", "description": "IAM groups, their members and policies"},
     {"name": "roles", "description": "IAM roles (and service-linked roles), their trust and permissions policies"},
     {"name": "instance-profiles", "description": "The containers EC2 instances get a role through"},
+    {"name": "sts", "description": "Temporary credentials: AssumeRole, GetSessionToken, GetCallerIdentity, sessions"},
+    {
+        "name": "instances",
+        "description": "EC2 instances, their state, tags and instance profile, and their metadata service (IMDS)",
+    },
     {"name": "policies", "description": "Managed policies, yours and AWS's, and their versions"},
     {"name": "buckets", "description": "S3 buckets, bucket policies and objects"},
     {"name": "account", "description": "The account's password policy and alias; the root user's email, MFA, keys"},
@@ -78,6 +93,8 @@ _PATH_PARAMETERS = {
     "access_key_id": "The access key's id: AKIA...",
     "bucket_name": "The bucket's name: unique across the sandbox's accounts.",
     "key": "The object's key; it may hold slashes (q1/summary.txt).",
+    "instance_id": "The EC2 instance's id: i-0...",
+    "path": "The metadata path after http://169.254.169.254/, e.g. latest/meta-data/iam/security-credentials/",
     "decision_id": "The decision record's id (DecisionId in a simulation, Error.Decision.Id in an AccessDenied).",
 }
 

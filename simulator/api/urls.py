@@ -15,13 +15,16 @@ from simulator.api.kinds import GROUPS, ROLES, USERS, Kind
 from simulator.api.schema import DESCRIPTION, TAGS
 from simulator.api.views import (
     buckets,
+    clock,
     credentials,
     decisions,
     entity_policies,
     identities,
+    instances,
     policies,
     roles,
     sandboxes,
+    sts,
     token,
 )
 
@@ -126,6 +129,30 @@ ACCOUNT_SETTINGS: list[Route] = [
     ("decisions/<int:decision_id>/", decisions.DecisionView.as_view(), "decision"),
     ("simulate/", decisions.SimulateView.as_view(), "simulate"),
 ]
+STS: list[Route] = [
+    ("sts/assume-role/", sts.AssumeRoleView.as_view(), "sts_assume_role"),
+    ("sts/get-session-token/", sts.GetSessionTokenView.as_view(), "sts_get_session_token"),
+    ("sts/get-caller-identity/", sts.GetCallerIdentityView.as_view(), "sts_get_caller_identity"),
+    ("sts/sessions/", sts.SessionsView.as_view(), "sts_sessions"),
+]
+INSTANCE = "instances/<str:instance_id>/"
+INSTANCES: list[Route] = [
+    ("instances/", instances.InstancesView.as_view(), "instances"),
+    (INSTANCE, instances.InstanceView.as_view(), "instance"),
+    (INSTANCE + "start/", instances.StartView.as_view(), "instance_start"),
+    (INSTANCE + "stop/", instances.StopView.as_view(), "instance_stop"),
+    (INSTANCE + "reboot/", instances.RebootView.as_view(), "instance_reboot"),
+    (INSTANCE + "terminate/", instances.TerminateView.as_view(), "instance_terminate"),
+    (INSTANCE + "tags/", instances.InstanceTagsView.as_view(), "instance_tags"),
+    (
+        INSTANCE + "iam-instance-profile/",
+        instances.InstanceProfileAssociationView.as_view(),
+        "instance_profile_association",
+    ),
+    (INSTANCE + "metadata-options/", instances.MetadataOptionsView.as_view(), "instance_metadata_options"),
+    # The instance's metadata service: what http://169.254.169.254/<path> answers on the instance.
+    (INSTANCE + "imds/<path:path>", instances.InstanceMetadataView.as_view(), "instance_metadata"),
+]
 
 
 def _under(prefix: str, routes: list[Route]) -> list[URLPattern]:
@@ -147,5 +174,10 @@ urlpatterns = [
     path(SANDBOX, sandboxes.SandboxDetailView.as_view(), name="sandbox"),
     path(SANDBOX + "reset/", sandboxes.ResetView.as_view(), name="reset"),
     path(SANDBOX + "accounts/", sandboxes.AccountsView.as_view(), name="accounts"),
+    path(SANDBOX + "clock/", clock.ClockView.as_view(), name="clock"),
+    path(SANDBOX + "clock/rate/", clock.ClockRateView.as_view(), name="clock_rate"),
+    path(SANDBOX + "clock/advance/", clock.ClockAdvanceView.as_view(), name="clock_advance"),
+    path(SANDBOX + "clock/resync/", clock.ClockResyncView.as_view(), name="clock_resync"),
     *_under(ACCOUNT, ACCOUNT_SETTINGS + IDENTITIES + POLICIES + BUCKETS),
+    *_under(ACCOUNT, STS + INSTANCES),
 ]

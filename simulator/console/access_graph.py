@@ -1,8 +1,10 @@
-"""The access graph: the acting account's identities, policies and buckets, and how they are connected.
+"""The access graph: the acting account's identities, policies, buckets, instances and live role sessions,
+and how they are connected.
 
 An edge points from whoever gains something to what they gain: a user to its group, an identity to
-its policies, whoever a trust policy names to the role they may assume, an instance profile to its
-role, whoever a bucket policy names to the bucket. Read along the arrows, the graph answers "what can
+its policies, whoever a trust policy names to the role they may assume, an instance to its profile and
+the profile to its role (simulator.console.graph_workloads), a live session to its role, whoever a
+bucket policy names to the bucket. Read along the arrows, the graph answers "what can
 this reach"; against them, "who reaches this" (the ``?focus=`` view follows both from one entity).
 
 The account is read in a fixed number of queries whatever its size; the drawing is computed here
@@ -11,8 +13,8 @@ The account is read in a fixed number of queries whatever its size; the drawing 
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -22,104 +24,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from simulator.console import graph_workloads
 from simulator.console.graph_drawing import EDGE_LEGEND, MAX_NODES, draw, legend_shapes
+from simulator.console.graph_model import KINDS, Edge, Graph, Node
 from simulator.console.graph_principals import Named, named_principals, outside
 from simulator.console.views import get_sandbox_and_actor
 from simulator.policy.model import PolicyType
+from simulator.sandbox import clock
 from simulator.sandbox.models import Account, Group, GroupPolicy, IamUser, ManagedPolicy, Role, RolePolicy, UserPolicy
-
-# Each kind of node, in column order (simulator.console.graph_drawing places them): how one is
-# introduced, and how the focus menu heads them.
-KINDS = {
-    "outside": ("Principal", "Outside the account"),
-    "user": ("IAM user", "Users"),
-    "group": ("User group", "User groups"),
-    "profile": ("Instance profile", "Instance profiles"),
-    "role": ("IAM role", "Roles"),
-    "policy": ("Customer managed policy", "Customer managed policies"),
-    "aws-policy": ("AWS managed policy", "AWS managed policies"),
-    "bucket": ("S3 bucket", "Buckets"),
-}
-# Each kind of edge, as the words between its two ends.
-RELATIONSHIPS = {
-    "member": "is a member of",
-    "attached": "has attached",
-    "boundary": "has the permissions boundary",
-    "trust": "may assume",
-    "profile": "holds the role",
-    "bucket-allow": "is allowed by the bucket policy of",
-    "bucket-deny": "is denied by the bucket policy of",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Node:
-    key: str
-    kind: str
-    kind_label: str
-    name: str
-    # What hovering over the node says beyond its name: an ARN, what a principal means.
-    description: str
-    url: str | None
-    inline: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Edge:
-    source: str
-    target: str
-    kind: str
-    # A condition in the statement: the relationship holds only when it is met.
-    conditional: bool = False
-
-    @property
-    def relationship(self) -> str:
-        return RELATIONSHIPS[self.kind]
-
-
-@dataclass(frozen=True)
-class Graph:
-    nodes: tuple[Node, ...]
-    edges: tuple[Edge, ...]
-    by_key: dict[str, Node] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "by_key", {node.key: node for node in self.nodes})
-
-    def around(self, key: str) -> Graph:
-        """Only ``key`` and what connects to it: everything reached along the arrows, and against them."""
-        onwards, back = defaultdict(list), defaultdict(list)
-        for edge in self.edges:
-            onwards[edge.source].append(edge.target)
-            back[edge.target].append(edge.source)
-        keep = _reachable(key, onwards) | _reachable(key, back)
-        return Graph(
-            tuple(node for node in self.nodes if node.key in keep),
-            tuple(edge for edge in self.edges if edge.source in keep and edge.target in keep),
-        )
-
-    def relationships(self) -> list[tuple[Node, Edge, Node]]:
-        """Every edge with its two nodes, for the table that says in words what the picture shows."""
-        return [(self.by_key[edge.source], edge, self.by_key[edge.target]) for edge in self.edges]
-
-    def inline_policies(self) -> list[tuple[Node, str]]:
-        """Each inline policy with its owner: a badge in the picture, a row of their own in the table."""
-        return [(node, name) for node in self.nodes for name in node.inline]
-
-    def loose(self) -> tuple[Node, ...]:
-        """The nodes no edge touches: they have no relationship to list in the table."""
-        touched = {key for edge in self.edges for key in (edge.source, edge.target)}
-        return tuple(node for node in self.nodes if node.key not in touched)
-
-
-def _reachable(start: str, neighbours: dict[str, list[str]]) -> set[str]:
-    seen, waiting = {start}, deque([start])
-    while waiting:
-        for other in neighbours[waiting.popleft()]:
-            if other not in seen:
-                seen.add(other)
-                waiting.append(other)
-    return seen
 
 
 def _pairs(model: type[Model], owner: str, account: Account, value: str) -> list[tuple[int, Any]]:
@@ -127,8 +39,9 @@ def _pairs(model: type[Model], owner: str, account: Account, value: str) -> list
     return list(model.objects.filter(**{f"{owner}__account": account}).values_list(f"{owner}_id", value))
 
 
-def build_graph(account: Account, sandbox_id: int) -> Graph:
-    """The account's graph, in the same number of queries however many entities it holds."""
+def build_graph(account: Account, sandbox_id: int, now: datetime | None = None) -> Graph:
+    """The account's graph, in the same number of queries however many entities it holds; role sessions
+    are those live at ``now`` (the sandbox's time by default)."""
     users, groups, roles = list(account.users.all()), list(account.groups.all()), list(account.roles.all())
     profiles, buckets = list(account.instance_profiles.all()), list(account.buckets.all())
     members = _pairs(Group.members.through, "group", account, "iamuser_id")
@@ -146,13 +59,17 @@ def build_graph(account: Account, sandbox_id: int) -> Graph:
     used |= {entity.permissions_boundary_id for _, entity in bounded if entity.permissions_boundary_id}
     policies = ManagedPolicy.objects.filter(Q(account=account) | Q(pk__in=used)).select_related("account")
 
+    now = now or clock.account_now(account)
+    instances, workload_edges, sessions = graph_workloads.instances_and_sessions(account, sandbox_id, now, roles)
+
     url = _Links(sandbox_id)
-    nodes = [_identity_node("user", user, url, inline["user"]) for user in users]
+    nodes = instances + [_identity_node("user", user, url, inline["user"]) for user in users]
     nodes += [_identity_node("group", group, url, inline["group"]) for group in groups]
     nodes += [
         Node(f"profile:{p.pk}", "profile", "Instance profile", p.name, p.arn, url.of("instance_profile", p.pk))
         for p in profiles
     ]
+    nodes += sessions
     nodes += [_identity_node("role", role, url, inline["role"]) for role in roles]
     nodes += [_policy_node(policy, url) for policy in policies]
     nodes += [Node(f"bucket:{b.pk}", "bucket", "S3 bucket", b.name, b.arn, url.of("bucket", b.pk)) for b in buckets]
@@ -169,6 +86,7 @@ def build_graph(account: Account, sandbox_id: int) -> Graph:
         if entity.permissions_boundary_id
     ]
     edges += [Edge(f"profile:{p.pk}", f"role:{p.role_id}", "profile") for p in profiles if p.role_id]
+    edges += workload_edges
     principals = _Principals(account.account_id, users, roles)
     for role in roles:
         for named in named_principals(role.trust_policy, PolicyType.TRUST):
@@ -238,7 +156,7 @@ class _Principals:
 def access_graph(request: HttpRequest, sandbox_id: int) -> HttpResponse:
     """The whole account, or with ``?focus=<key>`` only what connects to one entity; too big, a table and a hint."""
     sandbox, actor = get_sandbox_and_actor(request, sandbox_id)
-    graph = build_graph(actor.account, sandbox.id)
+    graph = build_graph(actor.account, sandbox.id, clock.now(sandbox))
     focus = request.GET.get("focus", "")
     focused = graph.by_key.get(focus)
     shown = graph.around(focus) if focused else graph

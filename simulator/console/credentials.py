@@ -133,7 +133,7 @@ def key_operation(
     if operation == "delete":
         return attempt(access_keys.delete_access_key, actor, user_name, access_key_id)
     if operation == "use" and owner is not None:
-        return attempt(access_keys.record_access_key_use, access_key_id, SIMULATED_SERVICE)
+        return attempt(access_keys.record_access_key_use, actor.account.sandbox, access_key_id, SIMULATED_SERVICE)
     raise BadRequest("No such operation.")
 
 

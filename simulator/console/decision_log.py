@@ -1,7 +1,8 @@
 """The decision log: every decision the sandbox made, newest first, each with the explanation kept beside it.
 
 Nothing here decides again. A logged decision is shown from the trace stored when it was made, so it says
-what the engine said then, even after the policies have changed.
+what the engine said then, even after the policies have changed. Each entry also says what the request
+was signed with (simulator.console.signed_with), as CloudTrail's userIdentity does; times are sandbox times.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from simulator.console import signed_with
 from simulator.console.decision_display import Flowchart, flowchart, split_statements
 from simulator.console.views import get_sandbox_and_account
 from simulator.policy import catalog
@@ -26,6 +28,15 @@ from simulator.sandbox.models import Account, DecisionRecord
 
 PAGE_SIZE = 50
 RESULTS = ((ALLOWED, "Allowed"), (EXPLICIT_DENY, "Explicit deny"), (IMPLICIT_DENY, "Implicit deny"))
+# What a request was signed with: the console session is stored as "", which a filter cannot tell from
+# "any", so it has a name of its own here; a service acting as itself signs nothing of the learner's.
+CONSOLE_SESSION = "console"
+CREDENTIALS = (
+    (CONSOLE_SESSION, DecisionRecord.Credentials.CONSOLE.label),
+    (DecisionRecord.Credentials.LONG_TERM, DecisionRecord.Credentials.LONG_TERM.label),
+    (DecisionRecord.Credentials.TEMPORARY, DecisionRecord.Credentials.TEMPORARY.label),
+    (signed_with.SERVICE, "An AWS service itself"),
+)
 
 
 class DecisionFilterForm(forms.Form):
@@ -36,6 +47,9 @@ class DecisionFilterForm(forms.Form):
     principal = forms.ChoiceField(label="Principal", required=False)
     source = forms.ChoiceField(
         label="Came through", choices=[("", "Anywhere"), *DecisionRecord.Source.choices], required=False
+    )
+    credentials = forms.ChoiceField(
+        label="Signed with", choices=[("", "Any credentials"), *CREDENTIALS], required=False
     )
 
     def __init__(self, *args: Any, principal_arns: list[str], **kwargs: Any) -> None:
@@ -57,7 +71,19 @@ class DecisionFilterForm(forms.Form):
             decisions = decisions.filter(principal_arn=data["principal"])
         if data["source"]:
             decisions = decisions.filter(source=data["source"])
+        if data["credentials"]:
+            decisions = _signed_with(decisions, data["credentials"])
         return decisions
+
+
+def _signed_with(decisions: QuerySet[DecisionRecord], credentials: str) -> QuerySet[DecisionRecord]:
+    # A service principal (ec2.amazonaws.com) is no ARN; every identity of an account is one.
+    unsigned = decisions.filter(credentials=DecisionRecord.Credentials.CONSOLE)
+    if credentials == CONSOLE_SESSION:
+        return unsigned.filter(principal_arn__startswith="arn:")
+    if credentials == signed_with.SERVICE:
+        return unsigned.exclude(principal_arn__startswith="arn:")
+    return decisions.filter(credentials=credentials)
 
 
 def _principal_arns(account: Account) -> list[str]:
@@ -107,6 +133,7 @@ def decision_log(request: HttpRequest, sandbox_id: int) -> HttpResponse:
         "account": account,
         "form": form,
         "page": page,
+        "entries": signed_with.entries(list(page.object_list), account, sandbox.id),
         "filtered": any(request.GET.get(name) for name in form.fields),
     }
     # Going back to a pushed URL, htmx asks for the whole page again.
@@ -120,5 +147,12 @@ def decision_log(request: HttpRequest, sandbox_id: int) -> HttpResponse:
 def decision_detail(request: HttpRequest, sandbox_id: int, decision_id: int) -> HttpResponse:
     sandbox, account = get_sandbox_and_account(request, sandbox_id)
     record = get_object_or_404(account.decisions, pk=decision_id)
-    context = {"sandbox": sandbox, "account": account, "record": record, "result": LoggedResult.of(record)}
+    (entry,) = signed_with.entries([record], account, sandbox.id)
+    context = {
+        "sandbox": sandbox,
+        "account": account,
+        "record": record,
+        "signed": entry.signed,
+        "result": LoggedResult.of(record),
+    }
     return render(request, "console/decision.html", context)

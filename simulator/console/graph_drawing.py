@@ -26,9 +26,12 @@ MIN_WIDTH, MAX_WIDTH = 150.0, 230.0
 HEIGHT, HEIGHT_WITH_INLINE = 48.0, 70.0
 SPACING = Spacing(column_gap=104, row_gap=18, lane_gap=8, margin=14, top=44)
 # Columns, left to right, and the kinds of node in each (see access_graph.KINDS).
-COLUMN_OF = {"outside": 0, "user": 1, "group": 2, "profile": 2, "role": 3, "policy": 4, "aws-policy": 4, "bucket": 5}
-HEADINGS = {"outside": "Outside the account", "user": "Users", "group": "Groups", "profile": "Instance profiles"}
-HEADINGS |= {"role": "Roles", "policy": "Managed policies", "aws-policy": "Managed policies", "bucket": "Buckets"}
+# An instance stands left of the users whose keys it may hold, two columns from the profile it is associated with.
+COLUMN_OF = {"outside": 0, "instance": 1, "user": 2, "group": 3, "profile": 3, "session": 3, "role": 4}
+COLUMN_OF |= {"policy": 5, "aws-policy": 5, "bucket": 6}
+HEADINGS = {"outside": "Outside the account", "instance": "Instances", "user": "Users", "group": "Groups"}
+HEADINGS |= {"profile": "Instance profiles", "session": "Live sessions", "role": "Roles"}
+HEADINGS |= {"policy": "Managed policies", "aws-policy": "Managed policies", "bucket": "Buckets"}
 
 # Each kind of edge as the legend explains it; line styles differ as well as colours.
 EDGE_LEGEND = (
@@ -39,6 +42,9 @@ EDGE_LEGEND = (
     ("profile", "Instance profile holding the role"),
     ("bucket-allow", "Allowed by the bucket policy"),
     ("bucket-deny", "Denied by the bucket policy (dotted)"),
+    ("instance-profile", "Instance associated with the instance profile (at launch or later)"),
+    ("session", "Live session of the role, until it expires"),
+    ("keys", "Holds a user's long-term access keys on its disk: an anti-pattern (thick, dashed)"),
 )
 
 # Advance widths in ems of DejaVu Sans Bold, the widest common face behind system-ui (Linux), so that
@@ -146,7 +152,7 @@ def _needed_width(node: Node) -> float:
 
 
 def _indent(kind: str) -> float:
-    return 8.0 if kind == "outside" else 0.0
+    return 8.0 if kind in ("outside", "instance") else 0.0
 
 
 def draw(graph: Graph, focus: str = "") -> Drawing:
@@ -170,7 +176,8 @@ def draw(graph: Graph, focus: str = "") -> Drawing:
 
 
 def _when(edge: Edge) -> str:
-    return ", when the statement's conditions hold" if edge.conditional else ""
+    note = f", {edge.note}" if edge.note else ""
+    return note + (", when the statement's conditions hold" if edge.conditional else "")
 
 
 def _round(value: float) -> float:
@@ -239,6 +246,13 @@ def _shape(kind: str, x: float, y: float, width: float, height: float) -> tuple[
         corners = [(x + cut, y), (right - cut, y), (right, y + cut), (right, bottom - cut), (right - cut, bottom)]
         corners += [(x + cut, bottom), (x, bottom - cut), (x, y + cut)]
         return _polygon(corners), "", ""
+    if kind == "instance":
+        # A server: a box with its vents down the left side.
+        vents = "".join(f"M{_n(x + 6)} {_n(y + height * share)}H{_n(x + 12)}" for share in (0.3, 0.5, 0.7))
+        return rounded(x, y, width, height, 3), "", vents
+    if kind == "session":
+        # Dashed in the style sheet: a session is the role's, for a while.
+        return rounded(x, y, width, height, 14), "", ""
     if kind == "profile":
         tab = min(70.0, width * 0.4)
         return (
@@ -284,9 +298,11 @@ def legend_shapes() -> list[tuple[str, str, str, str, str]]:
     """Each kind of node as a small sample for the legend: kind, label, outline, under, over."""
     samples = [
         ("outside", "Principal outside the account (AWS service, account, anyone)"),
+        ("instance", "EC2 instance"),
         ("user", "IAM user"),
         ("group", "User group"),
         ("profile", "Instance profile"),
+        ("session", "Live role session (temporary credentials)"),
         ("role", "IAM role"),
         ("policy", "Customer managed policy"),
         ("aws-policy", "AWS managed policy"),

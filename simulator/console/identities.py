@@ -22,6 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from simulator.console import documents
+from simulator.console.instance_lesson import instance_lesson
 from simulator.console.views import error_status, get_sandbox_and_actor
 from simulator.policy.findings import validate
 from simulator.policy.model import PolicyType
@@ -142,6 +143,8 @@ def _describe_group(account: Account, group: Group) -> dict[str, Any]:
     return {
         "group": group,
         "other_users": [user for user in account.users.only("id", "name", "account") if user.pk not in members],
+        # Offered beside the users so that choosing one teaches why an instance cannot be a member.
+        "instance_ids": list(account.instances.exclude(state="terminated").values_list("instance_id", flat=True)),
     }
 
 
@@ -242,6 +245,9 @@ def _change(request: HttpRequest, page: Page, sandbox_id: int, entity_id: int, c
         spec.operation(actor, entity.name, *typed.values())
     except AwsError as error:
         context = _context(page, sandbox, actor, entity_id, failed=change, error=error, typed=typed)
+        if change == "add_member":
+            # An instance id where a user belongs: the answer is why an instance never joins a group.
+            context |= instance_lesson(actor.account, typed["user"])
         return _render(request, page, context, status=error_status(request, error))
     if change == "delete":
         listing = reverse(f"console:{page.kind}s", args=[sandbox.id])

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from simulator.console import workloads
 from simulator.console.views import error_status, get_sandbox_and_actor
-from simulator.sandbox import role_operations
+from simulator.sandbox import clock, role_operations
 from simulator.sandbox.authorization import Actor
 from simulator.sandbox.errors import AwsError
 from simulator.sandbox.models import Account, InstanceProfile, Sandbox
@@ -87,6 +88,7 @@ def _detail_context(
         "account": actor.account,
         "actor": actor,
         "profile": profile,
+        "profile_instances": workloads.instances_with(profile, clock.now(sandbox)),
         "role_names": _role_names(actor.account),
         "change_urls": {
             change: reverse("console:instance_profile_change", args=[sandbox.id, profile.pk, change])

@@ -1,4 +1,5 @@
-"""A role's page: its summary, trust policy, permissions, tags, instance profiles, and deletion.
+"""A role's page: its summary, trust policy, permissions, tags, instance profiles, live sessions, the
+instances acting as it, and deletion.
 
 Every form posts one change to ``roles/<id>/<change>/``, one IAM action performed as the acting
 identity; with htmx the page's region is swapped with the error (if any) beside the form that caused
@@ -23,12 +24,12 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from simulator.console import documents
+from simulator.console import documents, workloads
 from simulator.console.identities import Change, inline_editor, policy_panels
 from simulator.console.roles import SESSION_CHOICES, seconds, session_length, trust_findings
 from simulator.console.trusted_entities import trusted_entities
 from simulator.console.views import error_status, get_sandbox_and_actor
-from simulator.sandbox import operations, role_operations
+from simulator.sandbox import clock, operations, role_operations
 from simulator.sandbox.authorization import Actor
 from simulator.sandbox.errors import AwsError
 from simulator.sandbox.models import Account, InstanceProfile, ManagedPolicy, Role, Sandbox
@@ -97,6 +98,7 @@ def _context(
     task: DeletionTask | None = None,
 ) -> dict[str, Any]:
     role = _role_for_page(actor.account, role_id)
+    now = clock.now(sandbox)
     return {
         "sandbox": sandbox,
         "account": actor.account,
@@ -114,6 +116,8 @@ def _context(
         **policy_panels(actor.account, role),
         "inline_quota": operations.ROLE_INLINE_SIZE,
         "resources": role.resources_in_use if role.service_linked else [],
+        "live_sessions": workloads.live_sessions(role, now),
+        "role_instances": workloads.instances_using(role, now),
         "failed": failed,
         "error": error,
         "typed": typed or {},

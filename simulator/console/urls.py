@@ -6,6 +6,7 @@ from simulator.console import (
     credentials,
     identities,
     instance_profiles,
+    instances,
     policies,
     role_detail,
     roles,
@@ -15,8 +16,17 @@ from simulator.console import (
 from simulator.console.access_graph import access_graph
 from simulator.console.access_tester import access_tester
 from simulator.console.act_as import choose_identity
+from simulator.console.clock import sandbox_clock
 from simulator.console.decision_log import decision_detail, decision_log
 from simulator.console.effective_permissions import effective_permissions
+from simulator.console.instance_metadata import instance_metadata
+from simulator.console.keys_antipattern import instance_keys_antipattern
+from simulator.console.mfa import user_mfa
+from simulator.console.scenarios import decide as decide_scenario
+from simulator.console.scenarios import scenario_detail, scenario_list
+from simulator.console.scenarios import set_up as set_up_scenario
+from simulator.console.sts import session_detail, sts_page
+from simulator.console.terminal import instance_terminal
 
 app_name = "console"
 urlpatterns = [
@@ -57,6 +67,13 @@ urlpatterns = [
         "<int:sandbox_id>/instance-profiles/<int:profile_id>/<slug:change>/",
         instance_profiles.change_instance_profile,
         name="instance_profile_change",
+    ),
+    path("<int:sandbox_id>/instances/", instances.instances, name="instances"),
+    path("<int:sandbox_id>/instances/<str:instance_id>/", instances.instance_detail, name="instance"),
+    path(
+        "<int:sandbox_id>/instances/<str:instance_id>/change/<slug:change>/",
+        instances.change_instance,
+        name="instance_change",
     ),
     path("<int:sandbox_id>/policies/", policies.policies, name="policies"),
     path("<int:sandbox_id>/policies/validate/", policies.validate_policy, name="validate_policy"),
@@ -108,10 +125,25 @@ urlpatterns = [
     path(
         "<int:sandbox_id>/users/<int:user_id>/credentials/keys/", credentials.user_access_keys, name="user_access_keys"
     ),
+    path("<int:sandbox_id>/users/<int:user_id>/credentials/mfa/", user_mfa, name="user_mfa"),
     path("<int:sandbox_id>/account/", account_settings.account, name="account"),
     path("<int:sandbox_id>/account/alias/", account_settings.account_alias, name="account_alias"),
     path("<int:sandbox_id>/account/email/", account_settings.root_email, name="root_email"),
     path("<int:sandbox_id>/account/mfa/", account_settings.root_mfa, name="root_mfa"),
     path("<int:sandbox_id>/account/keys/", account_settings.root_access_keys, name="root_access_keys"),
     path("<int:sandbox_id>/account/password-policy/", account_settings.account_password_policy, name="password_policy"),
+    path("<int:sandbox_id>/clock/", sandbox_clock, name="clock"),
+    path("<int:sandbox_id>/sts/", sts_page, name="sts"),
+    path("<int:sandbox_id>/sts/sessions/<int:credential_id>/", session_detail, name="session"),
+    path(
+        "<int:sandbox_id>/instances/<str:instance_id>/imds/<path:path>",
+        instance_metadata,
+        name="instance_metadata",
+    ),
+    path("<int:sandbox_id>/instances/<str:instance_id>/terminal/", instance_terminal, name="instance_terminal"),
+    path("<int:sandbox_id>/role-or-keys/", instance_keys_antipattern, name="instance_keys_antipattern"),
+    path("<int:sandbox_id>/scenarios/", scenario_list, name="scenarios"),
+    path("<int:sandbox_id>/scenarios/<slug:slug>/", scenario_detail, name="scenario"),
+    path("<int:sandbox_id>/scenarios/<slug:slug>/setup/", set_up_scenario, name="scenario_setup"),
+    path("<int:sandbox_id>/scenarios/<slug:slug>/decide/", decide_scenario, name="scenario_decide"),
 ]

@@ -16,7 +16,7 @@ from . import clock, errors
 from .authorization import Actor, allow
 from .credentials import require_root
 from .lookups import find_user, locked, locked_account
-from .models import AccessKey, Account, IamUser
+from .models import AccessKey, Account, IamUser, Sandbox
 
 ACCESS_KEYS_PER_USER = 2
 NEVER_USED = "N/A"
@@ -100,13 +100,19 @@ def last_used(key: AccessKey) -> dict[str, object]:
     return {"LastUsedDate": key.last_used_at, "ServiceName": key.last_used_service}
 
 
-def record_access_key_use(access_key_id: str, service: str) -> AccessKey:
+def record_access_key_use(sandbox: Sandbox, access_key_id: str, service: str) -> AccessKey:
     """Stamp a key's last use, for whoever receives a request signed with it (the API, an AWS-compatible endpoint).
 
-    A key that does not exist or is inactive cannot sign anything: AWS answers InvalidClientTokenId.
+    A key that does not exist in ``sandbox`` (another learner's is as unknown as a made-up one) or is inactive
+    cannot sign anything: AWS answers InvalidClientTokenId.
     """
     with transaction.atomic():
-        key = AccessKey.objects.select_for_update().filter(access_key_id=access_key_id).first()
+        key = (
+            AccessKey.objects.select_for_update()
+            .filter(account__sandbox=sandbox, access_key_id=access_key_id)
+            .select_related("account__sandbox")
+            .first()
+        )
         if key is None or key.status != AccessKey.Status.ACTIVE:
             raise errors.AwsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403)
         key.last_used_at = clock.account_now(key.account)

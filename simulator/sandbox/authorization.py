@@ -291,6 +291,9 @@ def authorize(
     it is not the actor's (cross-account access needs both sides to allow). ``source`` says which
     front door asked when it is not the actor's own (the access tester), for the log.
     """
+    from .sts import enforce_restriction  # sts builds on this module: imported here to avoid a cycle
+
+    enforce_restriction(actor, action, resource, source)
     request_context = {**actor.context(), **(context or {})}
     owner = resource_account or actor.account.account_id
     request = make_request(actor.principal, action, resource, request_context, owner)

@@ -98,7 +98,11 @@ def _iam_contents(account: Account) -> str:
 
 
 def _clear(account: Account) -> None:
-    """Delete the account's IAM entities; what PROTECTs (instance profiles' roles, boundaries) goes first."""
+    """Delete the account's IAM entities; what PROTECTs (instance profiles' roles, boundaries) goes first.
+
+    EC2 instances are not IAM entities and stay, without the instance profiles they were associated with.
+    """
+    account.instances.update(instance_profile=None, association_id="")
     account.instance_profiles.all().delete()
     account.users.all().delete()
     account.roles.all().delete()

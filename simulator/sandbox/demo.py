@@ -8,7 +8,7 @@ import json
 
 from django.db import transaction
 
-from . import buckets, role_operations
+from . import buckets, ec2, role_operations
 from . import operations as ops
 from .authorization import Actor
 from .models import Account, Sandbox
@@ -68,7 +68,8 @@ def create_demo_sandbox(owner) -> Sandbox:
 
 
 def populate(account: Account) -> None:
-    """Fill a fresh account with the demo's users, groups, policies, roles and a bucket, acting as its root user."""
+    """Fill a fresh account with the demo's users, groups, policies, roles, an instance running with the web
+    tier's role and a bucket, acting as its root user."""
     root = Actor(account)
     for name in ("alice", "bob", "carol"):
         ops.create_user(root, name, "/staff/")
@@ -86,6 +87,7 @@ def populate(account: Account) -> None:
     ops.attach_role_policy(root, "WebServer", reports.arn)
     role_operations.create_instance_profile(root, "WebServer")
     role_operations.add_role_to_instance_profile(root, "WebServer", "WebServer")
+    ec2.run_instances(root, instance_profile_name="WebServer", tags=[{"Key": "Name", "Value": "web-1"}])
     ops.create_role(root, "Auditor", _account_trust(account.account_id), description="Read-only access for audits")
     ops.attach_role_policy(root, "Auditor", "arn:aws:iam::aws:policy/ReadOnlyAccess")
     buckets.create_bucket(root, "reports")

@@ -378,9 +378,10 @@ class Instance(models.Model):
     tags = models.JSONField(default=list, blank=True)
     # Spot instances are launched and interrupted by EC2 through its service-linked role.
     spot = models.BooleanField(default=False)
-    # PROTECT: an instance profile in use by an instance cannot be deleted (DeleteConflict first).
+    # RESTRICT: an instance profile in use by an instance cannot be deleted alone (DeleteInstanceProfile
+    # answers DeleteConflict first), but goes with its account, instances and all.
     instance_profile = models.ForeignKey(
-        InstanceProfile, null=True, blank=True, on_delete=models.PROTECT, related_name="instances"
+        InstanceProfile, null=True, blank=True, on_delete=models.RESTRICT, related_name="instances"
     )
     association_id = models.CharField(max_length=32, blank=True)
     metadata_http_tokens = models.CharField(max_length=8, choices=HttpTokens, default=HttpTokens.REQUIRED)

@@ -19,6 +19,7 @@ from simulator.policy.model import PolicyType
 from . import errors
 from .authorization import Actor, allow
 from .checks import check_document, check_modifiable, check_name, check_path
+from .instance_states import settle_all
 from .lookups import find_entity, find_role, locked
 from .models import InstanceProfile, Role
 from .operations import TRUST_POLICY_SIZE
@@ -257,13 +258,25 @@ def remove_role_from_instance_profile(actor: Actor, instance_profile_name: str, 
 
 
 def delete_instance_profile(actor: Actor, name: str) -> None:
-    """DeleteInstanceProfile: only an empty profile can go ("Delete roles or instance profiles")."""
+    """DeleteInstanceProfile: only an empty profile can go ("Delete roles or instance profiles").
+
+    AWS itself lets a profile that instances still use be deleted, and warns that this "will break any
+    applications running on the instance"; the sandbox refuses instead, naming the instances to disassociate
+    it from first (a terminated instance lets go of its profile once it settles).
+    """
     profile = find_entity(actor, InstanceProfile, name)
     allow(actor, "iam:DeleteInstanceProfile", profile.arn)
+    settle_all(actor.account)
     with transaction.atomic():
         profile = locked(profile)
         if profile.role_id is not None:
             raise errors.delete_conflict(
                 f"Cannot delete entity, must remove roles from instance profile first (it holds {profile.role.name})."
+            )
+        instance_ids = list(profile.instances.values_list("instance_id", flat=True))
+        if instance_ids:
+            instances = f"instance{'s' if len(instance_ids) > 1 else ''} {', '.join(instance_ids)}"
+            raise errors.delete_conflict(
+                f"Cannot delete entity, must disassociate the instance profile from {instances} first."
             )
         profile.delete()

@@ -190,6 +190,39 @@ CATALOG: dict[str, LinkedService] = {
             resource_kind="cluster",
             resource_arn="arn:aws:ecs:{region}:{account}:cluster/{name}",
         ),
+        # EC2 creates it when a learner first launches a Spot Instance (simulator.sandbox.ec2), and stops
+        # interrupted Spot Instances through it. Abridged from AWSEC2SpotServiceRolePolicy v4.
+        LinkedService(
+            principal="spot.amazonaws.com",
+            title="Amazon EC2 Spot Instances",
+            role_name="AWSServiceRoleForEC2Spot",
+            role_description="Default EC2 Spot Service Linked Role",
+            policy_name="AWSEC2SpotServiceRolePolicy",
+            policy_description="Allows EC2 Spot to launch and manage spot instances",
+            policy_document=_document(
+                {
+                    "Effect": "Allow",
+                    "Action": ["ec2:DescribeInstances", "ec2:StartInstances", "ec2:StopInstances", "ec2:RunInstances"],
+                    "Resource": ["*"],
+                },
+                {
+                    "Effect": "Deny",
+                    "Action": ["ec2:RunInstances"],
+                    "Resource": ["arn:aws:ec2:*:*:instance/*"],
+                    "Condition": {"StringNotEquals": {"ec2:InstanceMarketType": "spot"}},
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["iam:PassRole"],
+                    "Resource": ["*"],
+                    "Condition": {
+                        "StringEquals": {"iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"]}
+                    },
+                },
+            ),
+            resource_kind="Spot Instance",
+            resource_arn="arn:aws:ec2:{region}:{account}:instance/i-0{id}",
+        ),
     )
 }
 

@@ -9,6 +9,7 @@ from django.urls import get_resolver
 from simulator.sandbox.models import DecisionRecord, PolicyVersion
 
 from .conftest import EC2_TRUST, READ_REPORTS, assert_error, site_routes
+from .roles_at_work import instances_for_the_table
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +136,32 @@ ENDPOINTS = [
     ("get", A + "decisions/", None, 200),
     ("get", A + "decisions/{decision}/", None, 200),
     ("post", A + "simulate/", {"ActionNames": ["s3:GetObject"], "ResourceArns": ["arn:aws:s3:::reports/x"]}, 200),
+    ("get", S + "clock/", None, 200),
+    ("post", S + "clock/rate/", {"Rate": 60}, 200),
+    ("post", S + "clock/advance/", {"Seconds": 60}, 200),
+    ("post", S + "clock/resync/", None, 200),
+    # The root user may not assume a role (AccessDenied); the signed-request tests assume roles as users.
+    ("post", A + "sts/assume-role/", {"RoleArn": "{role_arn}", "RoleSessionName": "s1"}, 403),
+    ("post", A + "sts/get-session-token/", {}, 200),
+    ("get", A + "sts/get-caller-identity/", None, 200),
+    ("post", A + "sts/get-caller-identity/", None, 200),
+    ("get", A + "sts/sessions/", None, 200),
+    ("get", A + "instances/", None, 200),
+    ("post", A + "instances/", {"InstanceType": "t3.micro"}, 201),
+    ("get", A + "instances/{instance}/", None, 200),
+    ("post", A + "instances/{instance}/stop/", None, 200),
+    ("post", A + "instances/{instance}/start/", None, 200),
+    ("post", A + "instances/{instance}/reboot/", None, 200),
+    ("post", A + "instances/{instance}/terminate/", None, 200),
+    ("get", A + "instances/{instance}/tags/", None, 200),
+    ("post", A + "instances/{instance}/tags/", {"Tags": [{"Key": "env", "Value": "prod"}]}, 204),
+    ("delete", A + "instances/{instance}/tags/?TagKeys=env", None, 204),
+    ("get", A + "instances/{instance}/iam-instance-profile/", None, 200),
+    ("post", A + "instances/{bare_instance}/iam-instance-profile/", {"IamInstanceProfile": {"Name": "web"}}, 200),
+    ("put", A + "instances/{instance}/iam-instance-profile/", {"IamInstanceProfile": {"Name": "spare-profile"}}, 200),
+    ("delete", A + "instances/{instance}/iam-instance-profile/", None, 200),
+    ("patch", A + "instances/{instance}/metadata-options/", {"HttpTokens": "required"}, 200),
+    ("get", A + "instances/{instance}/imds/latest/meta-data/", None, 200),
 ]
 
 
@@ -167,6 +194,8 @@ def names(sandbox, account, url, world) -> dict[str, str]:
         "decision": str(DecisionRecord.objects.filter(account=account).latest("id").id),
         "aws_version": PolicyVersion.objects.get(policy__name="ReadOnlyAccess", policy__account=None).version_id,
         "bucket_policy": json.dumps(bucket_policy),
+        "role_arn": f"arn:aws:iam::{account.account_id}:role/app",
+        **instances_for_the_table(account),
     }
 
 

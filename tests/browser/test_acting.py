@@ -54,7 +54,9 @@ def test_a_user_is_denied_in_place_then_allowed_once_root_attaches_a_policy(
     page.goto(f"{live_server.url}/console/{sandbox.id}/users/")
     bar = page.get_by_role("region", name="Acting identity")
     expect(bar).to_contain_text("Acting as root user")
-    expect(bar).to_contain_text("Root has complete access and cannot be limited by policies")
+    expect(page.get_by_role("complementary", name="Acting as the root user")).to_contain_text(
+        "use it only for the tasks that need it"
+    )
     create_user(page, "dev")
     expect(page.get_by_role("region", name="Users").get_by_role("cell", name="dev")).to_be_visible()
     create_policy_and_attach_to(page, live_server, sandbox, "ListUsersOnly", "iam:ListUsers")

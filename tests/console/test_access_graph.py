@@ -405,7 +405,7 @@ def test_another_learners_entity_cannot_be_focused_on(learner_client, built, san
 
 def test_an_empty_account_says_so(learner_client, sandbox):
     response = learner_client.get(graph_url(sandbox))
-    assertContains(response, "This account holds no users, groups, roles, policies or buckets yet")
+    assertContains(response, "This account holds no users, groups, roles, policies, instances or buckets yet")
     assertNotContains(response, '<svg class="graph"')
 
 

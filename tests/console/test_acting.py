@@ -59,7 +59,7 @@ def create_user(client, sandbox, name, headers=None):
 def test_it_shows_who_is_acting_and_offers_every_identity(learner_client, sandbox, alice, admin_role):
     response = learner_client.get(act_as_url(sandbox))
     assertContains(response, "Acting as <strong>root user</strong>")
-    assertContains(response, "Root has complete access and cannot be limited by policies")
+    assertContains(response, "<strong>You are acting as the root user</strong>")
     assertContains(response, '<option value="user:alice">alice</option>', html=True)
     assertContains(response, '<option value="role:Admin">Admin</option>', html=True)
     assertContains(response, "sts:AssumeRole")
@@ -81,7 +81,7 @@ def test_choosing_an_identity_goes_back_and_every_page_says_who_acts(
     assertRedirects(act_as(learner_client, sandbox, identity, session_name, back), back)
     response = learner_client.get(back)
     assertContains(response, f"Acting as <strong>{label}</strong>")
-    nudge = "act as an IAM user or role for daily work"
+    nudge = "use it only for the tasks that need it; act as an IAM user or role."
     (assertContains if identity == "root" else assertNotContains)(response, nudge)
 
 

@@ -199,7 +199,7 @@ def test_a_new_keys_secret_is_shown_once_after_the_no_js_redirect(learner_client
 
 def test_the_keys_table_shows_status_created_and_last_used(learner_client, sandbox, root, alice):
     used, unused = access_keys.create_access_key(root, "alice"), access_keys.create_access_key(root, "alice")
-    access_keys.record_access_key_use(used.access_key_id, "s3")
+    access_keys.record_access_key_use(sandbox, used.access_key_id, "s3")
     access_keys.update_access_key(root, "alice", unused.access_key_id, "Inactive")
     response = learner_client.get(url("console:user_credentials", sandbox, alice))
     assertContains(response, "with s3")

@@ -429,6 +429,8 @@ class TestIntoAnAccountInUse:
         assert not account.groups.exists() and not account.roles.exists() and not account.policies.exists()
         assert not account.instance_profiles.exists()
         assert account.buckets.filter(name="kept").exists()
+        (web,) = account.instances.all()
+        assert (web.instance_profile, web.association_id) == (None, ""), "EC2 instances stay, without the profile"
 
 
 class TestTheFile:

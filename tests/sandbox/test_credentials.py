@@ -361,7 +361,7 @@ def test_last_use_is_na_until_a_request_is_signed_with_the_key(root, alice):
     assert access_keys.last_used(key) == {"ServiceName": "N/A", "Region": "N/A"}
     clock.set_rate(alice.account.sandbox, 0)
     used_at = clock.account_now(alice.account)
-    access_keys.record_access_key_use(key.access_key_id, "s3")
+    access_keys.record_access_key_use(alice.account.sandbox, key.access_key_id, "s3")
     key.refresh_from_db()
     assert access_keys.last_used(key) == {"LastUsedDate": used_at, "ServiceName": "s3"}
 
@@ -370,7 +370,7 @@ def test_an_inactive_or_unknown_key_signs_nothing(root, alice):
     key = access_keys.create_access_key(root, "alice")
     access_keys.update_access_key(root, "alice", key.access_key_id, "Inactive")
     for access_key_id in (key.access_key_id, "AKIANOTAREALKEY00000"):
-        error = fail(access_keys.record_access_key_use, access_key_id, "s3")
+        error = fail(access_keys.record_access_key_use, alice.account.sandbox, access_key_id, "s3")
         assert (error.code, error.status) == ("InvalidClientTokenId", 403)
     key.refresh_from_db()
     assert key.last_used_at is None

@@ -78,6 +78,9 @@ def everything(learner) -> dict[str, object]:
     instance = Instance.objects.create(
         account=account, state=Instance.State.RUNNING, launched_at=now, state_changed_at=now, instance_profile=profile
     )
+    # The metadata routes answer the owner's plain GET only where IMDSv1 is allowed: where IMDSv2 is required a
+    # read without a session token is a 401, as on AWS.
+    Instance.objects.filter(pk=instance.pk).update(metadata_http_tokens=Instance.HttpTokens.OPTIONAL)
     credential = TemporaryCredential.objects.create(
         account=account,
         operation=TemporaryCredential.Operation.ASSUME_ROLE,
@@ -120,6 +123,7 @@ def everything(learner) -> dict[str, object]:
         "instance_id": instance.instance_id,
         "credential_id": credential.pk,
         "path": "latest/meta-data/",
+        "slug": "cross-account",
     }
     return ids
 

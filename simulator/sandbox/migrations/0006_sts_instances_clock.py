@@ -2,109 +2,218 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import simulator.sandbox.identifiers
 from django.db import migrations, models
+
+import simulator.sandbox.identifiers
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sandbox', '0005_password_age_and_history'),
+        ("sandbox", "0005_password_age_and_history"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decisionrecord',
-            name='access_key_id',
+            model_name="decisionrecord",
+            name="access_key_id",
             field=models.CharField(blank=True, max_length=20),
         ),
         migrations.AddField(
-            model_name='decisionrecord',
-            name='credentials',
-            field=models.CharField(blank=True, choices=[('', 'Console session'), ('long-term', 'Long-term access key'), ('temporary', 'Temporary credentials')], default='', max_length=16),
+            model_name="decisionrecord",
+            name="credentials",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Console session"),
+                    ("long-term", "Long-term access key"),
+                    ("temporary", "Temporary credentials"),
+                ],
+                default="",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='iamuser',
-            name='mfa_seed',
+            model_name="iamuser",
+            name="mfa_seed",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='sandbox',
-            name='clock_base',
+            model_name="sandbox",
+            name="clock_base",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='sandbox',
-            name='clock_rate',
+            model_name="sandbox",
+            name="clock_rate",
             field=models.FloatField(default=1.0),
         ),
         migrations.AddField(
-            model_name='sandbox',
-            name='clock_set_at',
+            model_name="sandbox",
+            name="clock_set_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='decisionrecord',
-            name='decided_at',
+            model_name="decisionrecord",
+            name="decided_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         migrations.AlterField(
-            model_name='decisionrecord',
-            name='source',
-            field=models.CharField(choices=[('console', 'Console'), ('api', 'API'), ('access-tester', 'Access tester'), ('api-simulate', 'API simulation'), ('instance', 'Instance terminal'), ('imds', 'Instance metadata service'), ('service', 'AWS service')], default='console', max_length=32),
+            model_name="decisionrecord",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("console", "Console"),
+                    ("api", "API"),
+                    ("access-tester", "Access tester"),
+                    ("api-simulate", "API simulation"),
+                    ("instance", "Instance terminal"),
+                    ("imds", "Instance metadata service"),
+                    ("service", "AWS service"),
+                ],
+                default="console",
+                max_length=32,
+            ),
         ),
         migrations.CreateModel(
-            name='Instance',
+            name="Instance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('instance_id', models.CharField(default=simulator.sandbox.identifiers.new_instance_id, max_length=19, unique=True)),
-                ('instance_type', models.CharField(default='t3.micro', max_length=32)),
-                ('image_id', models.CharField(default='ami-0abcdef1234567890', max_length=21)),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('running', 'Running'), ('stopping', 'Stopping'), ('stopped', 'Stopped'), ('shutting-down', 'Shutting Down'), ('terminated', 'Terminated')], default='pending', max_length=16)),
-                ('state_changed_at', models.DateTimeField()),
-                ('launched_at', models.DateTimeField()),
-                ('tags', models.JSONField(blank=True, default=list)),
-                ('spot', models.BooleanField(default=False)),
-                ('association_id', models.CharField(blank=True, max_length=32)),
-                ('metadata_http_tokens', models.CharField(choices=[('required', 'Required'), ('optional', 'Optional')], default='required', max_length=8)),
-                ('metadata_enabled', models.BooleanField(default=True)),
-                ('stored_access_key_id', models.CharField(blank=True, max_length=20)),
-                ('stored_secret_access_key', models.CharField(blank=True, max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='instances', to='sandbox.account')),
-                ('instance_profile', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='instances', to='sandbox.instanceprofile')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "instance_id",
+                    models.CharField(default=simulator.sandbox.identifiers.new_instance_id, max_length=19, unique=True),
+                ),
+                ("instance_type", models.CharField(default="t3.micro", max_length=32)),
+                ("image_id", models.CharField(default="ami-0abcdef1234567890", max_length=21)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("running", "Running"),
+                            ("stopping", "Stopping"),
+                            ("stopped", "Stopped"),
+                            ("shutting-down", "Shutting Down"),
+                            ("terminated", "Terminated"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("state_changed_at", models.DateTimeField()),
+                ("launched_at", models.DateTimeField()),
+                ("tags", models.JSONField(blank=True, default=list)),
+                ("spot", models.BooleanField(default=False)),
+                ("association_id", models.CharField(blank=True, max_length=32)),
+                (
+                    "metadata_http_tokens",
+                    models.CharField(
+                        choices=[("required", "Required"), ("optional", "Optional")], default="required", max_length=8
+                    ),
+                ),
+                ("metadata_enabled", models.BooleanField(default=True)),
+                ("stored_access_key_id", models.CharField(blank=True, max_length=20)),
+                ("stored_secret_access_key", models.CharField(blank=True, max_length=40)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="instances", to="sandbox.account"
+                    ),
+                ),
+                (
+                    "instance_profile",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.RESTRICT,
+                        related_name="instances",
+                        to="sandbox.instanceprofile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TemporaryCredential',
+            name="TemporaryCredential",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('operation', models.CharField(choices=[('AssumeRole', 'Assume Role'), ('GetSessionToken', 'Get Session Token'), ('InstanceRole', 'EC2 instance role')], max_length=32)),
-                ('session_name', models.CharField(blank=True, max_length=64)),
-                ('access_key_id', models.CharField(default=simulator.sandbox.identifiers.new_temporary_access_key_id, max_length=20, unique=True)),
-                ('secret', models.CharField(default=simulator.sandbox.identifiers.new_secret_access_key, max_length=40)),
-                ('session_token', models.TextField(default=simulator.sandbox.identifiers.new_session_token)),
-                ('issued_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('issued_to', models.CharField(blank=True, max_length=2048)),
-                ('chained', models.BooleanField(default=False)),
-                ('source_identity', models.CharField(blank=True, max_length=64)),
-                ('tags', models.JSONField(blank=True, default=list)),
-                ('transitive_tag_keys', models.JSONField(blank=True, default=list)),
-                ('session_policies', models.JSONField(blank=True, default=list)),
-                ('mfa_authenticated', models.BooleanField(default=False)),
-                ('mfa_authenticated_at', models.DateTimeField(blank=True, null=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='temporary_credentials', to='sandbox.account')),
-                ('instance', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='credentials', to='sandbox.instance')),
-                ('role', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='sandbox.role')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='sandbox.iamuser')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "operation",
+                    models.CharField(
+                        choices=[
+                            ("AssumeRole", "Assume Role"),
+                            ("GetSessionToken", "Get Session Token"),
+                            ("InstanceRole", "EC2 instance role"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("session_name", models.CharField(blank=True, max_length=64)),
+                (
+                    "access_key_id",
+                    models.CharField(
+                        default=simulator.sandbox.identifiers.new_temporary_access_key_id, max_length=20, unique=True
+                    ),
+                ),
+                (
+                    "secret",
+                    models.CharField(default=simulator.sandbox.identifiers.new_secret_access_key, max_length=40),
+                ),
+                ("session_token", models.TextField(default=simulator.sandbox.identifiers.new_session_token)),
+                ("issued_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("issued_to", models.CharField(blank=True, max_length=2048)),
+                ("chained", models.BooleanField(default=False)),
+                ("source_identity", models.CharField(blank=True, max_length=64)),
+                ("tags", models.JSONField(blank=True, default=list)),
+                ("transitive_tag_keys", models.JSONField(blank=True, default=list)),
+                ("session_policies", models.JSONField(blank=True, default=list)),
+                ("mfa_authenticated", models.BooleanField(default=False)),
+                ("mfa_authenticated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="temporary_credentials",
+                        to="sandbox.account",
+                    ),
+                ),
+                (
+                    "instance",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="credentials",
+                        to="sandbox.instance",
+                    ),
+                ),
+                (
+                    "role",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="sandbox.role",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="sandbox.iamuser",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-issued_at', '-id'],
-                'indexes': [models.Index(fields=['account', '-expires_at'], name='sandbox_tem_account_ef556d_idx')],
+                "ordering": ["-issued_at", "-id"],
+                "indexes": [models.Index(fields=["account", "-expires_at"], name="sandbox_tem_account_ef556d_idx")],
             },
         ),
     ]
