@@ -17,11 +17,6 @@ from simulator.console.views import get_sandbox_and_actor
 from simulator.sandbox import imds
 from simulator.sandbox.models import Instance
 
-# The request headers the metadata service reads. X-Forwarded-For is not passed on: the sandbox's own
-# reverse proxy adds it to every request, and that proxy is not on the instance (the terminal's curl is
-# where a learner can try a forwarded token request and see it refused).
-PASSED_HEADERS = ("X-aws-ec2-metadata-token", "X-aws-ec2-metadata-token-ttl-seconds")
-
 
 @login_required
 @require_http_methods(["GET", "HEAD", "PUT"])
@@ -29,8 +24,7 @@ def instance_metadata(request: HttpRequest, sandbox_id: int, instance_id: str, p
     """GET a metadata path, or PUT latest/api/token for a session token, on one of the learner's instances."""
     _, actor = get_sandbox_and_actor(request, sandbox_id)
     instance = get_object_or_404(Instance, account=actor.account, instance_id=instance_id)
-    headers = {name: request.headers[name] for name in PASSED_HEADERS if name in request.headers}
-    answer = imds.read(instance, request.method, path, headers)
+    answer = imds.read(instance, request.method, path, imds.headers_reaching_the_instance(request.headers))
     response = HttpResponse(answer.body, status=answer.status, content_type=f"{answer.content_type}; charset=utf-8")
     for name, value in answer.headers.items():
         response[name] = value

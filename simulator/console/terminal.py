@@ -51,7 +51,7 @@ def find_instance(actor: Actor, instance_id: str) -> Instance:
 
 def prompt(instance: Instance) -> str:
     """Amazon Linux's prompt, with the host name EC2 gives the instance's private address."""
-    host = "ip-" + imds._private_address(instance).replace(".", "-")
+    host = "ip-" + imds.private_address(instance).replace(".", "-")
     return f"[ec2-user@{host} ~]$"
 
 

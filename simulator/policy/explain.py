@@ -50,6 +50,14 @@ def _allowed_reason(decision: Decision) -> str:
         granting = Stage.IDENTITY_BASED
     first = next(m for m in decision.matched if m.policy_type == granting.value)
     reason = f"{_article(granting.singular)} allows it ({_statement_words(first)})"
+    if decision.request.is_cross_account and {Stage.IDENTITY_BASED.value, Stage.RESOURCE_BASED.value} <= types:
+        # Across accounts neither side alone grants access: name the other side's Allow too.
+        other = Stage.RESOURCE_BASED if granting is Stage.IDENTITY_BASED else Stage.IDENTITY_BASED
+        second = next(m for m in decision.matched if m.policy_type == other.value)
+        reason += (
+            f" and {_article(other.singular)} allows it too ({_statement_words(second)}), "
+            "as access across accounts needs both"
+        )
     limits = [s.singular for s in (Stage.PERMISSIONS_BOUNDARY, Stage.SESSION) if s.value in types]
     return reason + (f", within the {' and the '.join(limits)}" if limits else "")
 

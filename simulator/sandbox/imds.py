@@ -42,6 +42,17 @@ EC2_SERVICE = "ec2.amazonaws.com"
 TOKEN_PATH = "latest/api/token"
 TOKEN_HEADER = "x-aws-ec2-metadata-token"
 TTL_HEADER = "x-aws-ec2-metadata-token-ttl-seconds"
+
+
+def headers_reaching_the_instance(request_headers: Mapping[str, str]) -> dict[str, str]:
+    """The headers of an HTTP request to the sandbox that a program on the instance would have sent to IMDS.
+
+    X-Forwarded-For is not among them: the sandbox's own reverse proxy adds it to every request, and that
+    proxy is not on the instance (the terminal's curl is where a learner can send one and see it refused).
+    """
+    return {name: request_headers[name] for name in (TOKEN_HEADER, TTL_HEADER) if name in request_headers}
+
+
 _WHOLE_SECONDS = re.compile(r"[0-9]+")
 _TOKEN_SALT = "simulator.sandbox.imds.token"
 # AWS's timestamp format in metadata documents: "2020-11-04T19:38:27Z".
@@ -208,10 +219,6 @@ def private_address(instance: Instance) -> str:
     to allocate it from."""
     digest = hashlib.sha256(instance.instance_id.encode()).digest()
     return f"10.0.{digest[0]}.{digest[1] % 254 + 1}"
-
-
-# The terminal page's prompt reads the address under its first, private name; it can call private_address.
-_private_address = private_address
 
 
 def _iam_failure(error: AssumeRoleFailed, now: datetime) -> MetadataResponse:

@@ -251,6 +251,14 @@ class TestMetadataService:
         assert set(document) == {"Code", "LastUpdated", "Type", "AccessKeyId", "SecretAccessKey", "Token", "Expiration"}
         assert document["Code"] == "Success" and document["AccessKeyId"].startswith("ASIA")
 
+    def test_the_sandboxs_own_proxy_header_does_not_reach_the_instance(self, api, instances_url, running):
+        """A proxy in front of the sandbox adds X-Forwarded-For to every request; IMDS refuses token requests that
+        carry one, so only the IMDS headers are passed on. No cache keeps the answer: it holds credentials."""
+        url = self.imds(instances_url, running) + "latest/api/token"
+        response = api.put(url, HTTP_X_FORWARDED_FOR="203.0.113.7", **TOKEN_TTL)
+        assert response.status_code == 200, response.content
+        assert response["Cache-Control"] == "no-store"
+
     def test_imdsv2_is_required_without_a_token(self, api, instances_url, running):
         response = api.get(self.imds(instances_url, running) + "latest/meta-data/")
         assert response.status_code == 401

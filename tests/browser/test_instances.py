@@ -6,8 +6,6 @@ EC2 API Reference, RunInstances and AssociateIamInstanceProfile ("with a running
 Guide, "Use an IAM role to grant permissions to applications running on Amazon EC2 instances".
 """
 
-import json
-
 import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
@@ -15,15 +13,9 @@ from pytest_django.live_server_helper import LiveServer
 from simulator.sandbox import clock, operations, role_operations
 from simulator.sandbox.authorization import Actor
 from simulator.sandbox.models import Instance, Sandbox
+from tests.documents import EC2_TRUST
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-EC2_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-    }
-)
 
 
 def test_a_role_is_associated_with_a_running_instance_and_a_policy_on_it_is_explained(

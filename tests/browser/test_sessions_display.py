@@ -15,7 +15,8 @@ from pytest_django.live_server_helper import LiveServer
 from simulator.sandbox import access_keys, operations
 from simulator.sandbox.authorization import Actor, authorize
 from simulator.sandbox.models import Sandbox
-from tests.console.sessions_display import EC2_TRUST, instance_in, profile_with, session_of
+from tests.console.sessions_display import instance_in, profile_with, session_of
+from tests.documents import EC2_TRUST
 
 pytestmark = pytest.mark.browser
 

@@ -1,29 +1,15 @@
 """The instance terminal in a browser: a denied command, the role's policy fixed meanwhile, the same command
 recalled with the up arrow and allowed; then the role-or-keys comparison."""
 
-import json
-
 import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from simulator.sandbox import access_keys, buckets, clock, ec2, operations, role_operations
 from simulator.sandbox.models import Sandbox
+from tests.documents import EC2_TRUST, READ_REPORTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-EC2_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-    }
-)
-READ_REPORTS = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}],
-    }
-)
 
 
 def test_a_denied_command_runs_again_after_the_policy_is_fixed(

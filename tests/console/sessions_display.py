@@ -3,7 +3,6 @@ EC2 would leave them (sandbox times), so the pages can be tested without going t
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from simulator.sandbox import clock
@@ -11,12 +10,6 @@ from simulator.sandbox.models import Account, IamUser, Instance, InstanceProfile
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
-EC2_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-    }
-)
 
 
 def session_of(

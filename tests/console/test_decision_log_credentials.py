@@ -18,8 +18,9 @@ from simulator.policy.policyset import PolicySet
 from simulator.sandbox import access_keys, clock, operations
 from simulator.sandbox.authorization import Actor, authorize, authorize_service
 from simulator.sandbox.models import DecisionRecord, TemporaryCredential
+from tests.documents import EC2_TRUST
 
-from .sessions_display import EC2_TRUST, ESCAPED, SCRIPT, session_of
+from .sessions_display import ESCAPED, SCRIPT, session_of
 
 pytestmark = pytest.mark.django_db
 

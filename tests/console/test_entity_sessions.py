@@ -13,9 +13,10 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from simulator.sandbox import access_keys, clock, operations
 from simulator.sandbox.models import AccessKey, Instance, TemporaryCredential
+from tests.documents import EC2_TRUST
 
 from .conftest import HTMX, assert_queries_do_not_grow
-from .sessions_display import EC2_TRUST, ESCAPED, SCRIPT, instance_in, profile_with, session_of
+from .sessions_display import ESCAPED, SCRIPT, instance_in, profile_with, session_of
 
 pytestmark = pytest.mark.django_db
 

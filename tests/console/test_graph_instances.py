@@ -15,9 +15,10 @@ from simulator.console.access_graph import build_graph
 from simulator.console.graph_drawing import COLUMN_OF, draw
 from simulator.sandbox import access_keys, clock, operations
 from simulator.sandbox.models import AccessKey, Instance
+from tests.documents import EC2_TRUST
 
 from .conftest import assert_queries_do_not_grow
-from .sessions_display import EC2_TRUST, ESCAPED, SCRIPT, instance_in, profile_with, session_of
+from .sessions_display import ESCAPED, SCRIPT, instance_in, profile_with, session_of
 
 pytestmark = pytest.mark.django_db
 

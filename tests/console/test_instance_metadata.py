@@ -8,15 +8,10 @@ from django.urls import reverse
 
 from simulator.sandbox import clock, operations, role_operations
 from simulator.sandbox.models import DecisionRecord, Instance, InstanceProfile, TemporaryCredential
+from tests.documents import EC2_TRUST
 
 pytestmark = pytest.mark.django_db
 
-EC2_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-    }
-)
 TTL = {"X-aws-ec2-metadata-token-ttl-seconds": "21600"}
 
 

@@ -22,17 +22,11 @@ from pytest_django.asserts import assertContains, assertNotContains
 from simulator.sandbox import clock, ec2, operations, role_operations
 from simulator.sandbox.authorization import Actor
 from simulator.sandbox.models import AccessKey, Instance, Sandbox
+from tests.documents import EC2_TRUST
 
 from .conftest import HTMX, assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
-
-EC2_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-    }
-)
 
 
 def list_url(sandbox: Sandbox) -> str:

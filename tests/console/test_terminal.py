@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -11,21 +9,9 @@ from django.urls import reverse
 from simulator.sandbox import access_keys, buckets, clock, ec2, operations, role_operations
 from simulator.sandbox.models import Instance
 from tests.console.conftest import HTMX, queries_to_get
+from tests.documents import EC2_TRUST, READ_REPORTS
 
 pytestmark = pytest.mark.django_db
-
-EC2_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-    }
-)
-READ_REPORTS = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}],
-    }
-)
 
 
 @pytest.fixture

@@ -70,6 +70,24 @@ def test_sentence_in_the_style_of_enhanced_access_denied_messages(policies, expe
     assert explain.sentence(decision) == expected
 
 
+def test_an_allowed_cross_account_request_names_both_sides():
+    """Across accounts the identity-based policy and the resource-based policy must both allow ("Cross-account
+    policy evaluation logic"), so the sentence names both Allows."""
+    bucket_policy = policy(
+        {"Sid": "Partner", **allow("s3:GetObject", OBJECT), "Principal": {"AWS": "arn:aws:iam::123456789012:root"}},
+        kind=PolicyType.RESOURCE,
+        policy_id="reports",
+    )
+    request = make_request(user(account="123456789012"), "s3:GetObject", OBJECT, {}, "999988887777")
+    identity = [policy(allow("s3:GetObject"), policy_id="Reports")]
+    decision = evaluate(request, PolicySet(identity, resource=bucket_policy))
+    assert explain.sentence(decision) == (
+        f"User: {ALICE} is allowed to perform: s3:GetObject on resource: {OBJECT} because an identity-based policy "
+        'allows it (statement 1 of Reports) and a resource-based policy allows it too (statement 1 "Partner" of '
+        "reports), as access across accounts needs both"
+    )
+
+
 def test_root_user_sentence_says_why_it_is_allowed():
     decision = decide(root("123456789012"), "s3:GetObject")
     assert explain.sentence(decision).endswith("because the root user has complete access to its own account")

@@ -28,15 +28,10 @@ from simulator.sandbox.authorization import Actor
 from simulator.sandbox.errors import AccessDenied, AwsError
 from simulator.sandbox.instance_states import listed
 from simulator.sandbox.models import DecisionRecord, Instance, InstanceProfile, Role, Sandbox
+from tests.documents import EC2_TRUST
 
 pytestmark = pytest.mark.django_db
 
-EC2_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-    }
-)
 KEY_ID, SECRET = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 

@@ -11,13 +11,8 @@ from simulator.policy.decision import ALLOWED, IMPLICIT_DENY
 from simulator.sandbox import clock, ec2, errors, imds, operations, role_operations, sts
 from simulator.sandbox.authorization import Actor
 from simulator.sandbox.models import DecisionRecord, Instance, InstanceProfile, Sandbox, TemporaryCredential
+from tests.documents import EC2_TRUST
 
-EC2_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-    }
-)
 LAMBDA_TRUST = EC2_TRUST.replace("ec2.amazonaws.com", "lambda.amazonaws.com")
 AWS_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 HOUR = 3600

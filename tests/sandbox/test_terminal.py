@@ -10,15 +10,10 @@ from simulator.sandbox import access_keys, buckets, clock, ec2, operations, role
 from simulator.sandbox.aws_cli import S3_FAILED, SERVICE_ERROR, UNABLE_TO_LOCATE, USAGE
 from simulator.sandbox.models import DecisionRecord, Instance
 from simulator.sandbox.terminal import NOT_FOUND, run_command
+from tests.documents import EC2_TRUST
 
 pytestmark = pytest.mark.django_db
 
-EC2_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-    }
-)
 READ_REPORTS = json.dumps(
     {
         "Version": "2012-10-17",

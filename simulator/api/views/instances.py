@@ -249,10 +249,13 @@ class InstanceMetadataView(APIView):
         return found
 
     def answer(self, request: Request, method: str, ids: dict[str, object], path: str) -> HttpResponse:
-        metadata = imds.read(self.instance(request, **ids), method, path, request.headers)
+        headers = imds.headers_reaching_the_instance(request.headers)
+        metadata = imds.read(self.instance(request, **ids), method, path, headers)
         response = HttpResponse(metadata.body, status=metadata.status, content_type=metadata.content_type)
         for name, value in metadata.headers.items():
             response[name] = value
+        # Credentials are in these answers: no cache should keep them.
+        response["Cache-Control"] = "no-store"
         return response
 
     @extend_schema(summary="Read instance metadata (IMDS)", parameters=_IMDS_HEADERS, responses=_IMDS_RESPONSES)
