@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import format_html_join
@@ -185,17 +186,26 @@ def decide(form: AccessTestForm, sandbox: Sandbox) -> tuple[list[Result], list[P
     found = resource_policy(sandbox, data["resource"])
     policy_sets: dict[bool, PolicySet] = {}
     results = []
-    for action in data["actions"]:
-        used = taking_part(found, action)
-        with_resource = used is not None
-        if with_resource not in policy_sets:
-            policy_sets[with_resource] = policies_for(actor, resource=used.policy if used else None)
-        policies = policy_sets[with_resource]
-        owner = used.account_id if used else None
-        decision = authorize(
-            actor, action, data["resource"], policies, context=data["context"], resource_account=owner, source=SOURCE
-        )
-        results.append(_result(action, decision, policy_listings(policies, decision), used))
+    # The log entries of one test are written in one commit: each commit waits for the disk and, on SQLite,
+    # for the database's one write lock, which every learner's writes share.
+    with transaction.atomic():
+        for action in data["actions"]:
+            used = taking_part(found, action)
+            with_resource = used is not None
+            if with_resource not in policy_sets:
+                policy_sets[with_resource] = policies_for(actor, resource=used.policy if used else None)
+            policies = policy_sets[with_resource]
+            owner = used.account_id if used else None
+            decision = authorize(
+                actor,
+                action,
+                data["resource"],
+                policies,
+                context=data["context"],
+                resource_account=owner,
+                source=SOURCE,
+            )
+            results.append(_result(action, decision, policy_listings(policies, decision), used))
     return results, list(policy_sets.values())
 
 

@@ -55,11 +55,23 @@ def settled(instance: Instance) -> Instance:
 
 
 def settle_all(account: Account, now: datetime | None = None) -> None:
-    """Settle every instance of the account whose transition has come due: three updates, however many."""
+    """Settle every instance of the account whose transition has come due: one query when none has, three
+    updates more when some have, however many instances there are.
+
+    The query first keeps pages that only look read-only: on SQLite even an update that matches nothing
+    takes the database's write lock, and every page showing instances settles them.
+    """
     now = now or clock.account_now(account)
+    due = {state: Q(state=state, state_changed_at__lte=now - delay) for state, (_, delay) in SETTLES_INTO.items()}
+    anything_due = Q()
+    for condition in due.values():
+        anything_due |= condition
+    if not Instance.objects.filter(anything_due, account=account).exists():
+        return
     for state, (new_state, delay) in SETTLES_INTO.items():
-        due = Instance.objects.filter(account=account, state=state, state_changed_at__lte=now - delay)
-        due.update(**_settled_fields(new_state), state_changed_at=F("state_changed_at") + delay)
+        Instance.objects.filter(due[state], account=account).update(
+            **_settled_fields(new_state), state_changed_at=F("state_changed_at") + delay
+        )
 
 
 def listed(account: Account) -> QuerySet[Instance]:
