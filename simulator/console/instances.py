@@ -26,7 +26,7 @@ from simulator.sandbox import clock, ec2
 from simulator.sandbox.authorization import Actor
 from simulator.sandbox.errors import AwsError
 from simulator.sandbox.instance_states import SETTLES_INTO, is_gone, listed, settled
-from simulator.sandbox.models import AccessKey, Account, Instance, Sandbox
+from simulator.sandbox.models import AccessKey, Account, Instance, Sandbox, TemporaryCredential
 
 LIST_PAGE = "console/instances.html"
 DETAIL_PAGE = "console/instance.html"
@@ -156,6 +156,12 @@ def _stored_key(account: Account, instance: Instance) -> AccessKey | None:
     )
 
 
+def _role_credentials(instance: Instance, now) -> list[TemporaryCredential]:
+    """The role credentials EC2 has handed this instance that still work, newest first: watching the clock run,
+    the learner sees a new set arrive every hour while the older ones keep working until they expire."""
+    return list(instance.credentials.filter(expires_at__gt=now).select_related("role").order_by("-issued_at", "-id"))
+
+
 def _detail_context(
     sandbox: Sandbox,
     actor: Actor,
@@ -188,6 +194,7 @@ def _detail_context(
         "policies": attachable_policies(account),
         "user_keys": AccessKey.objects.filter(account=account, user__isnull=False).select_related("user"),
         "stored_key": _stored_key(account, instance),
+        "role_credentials": _role_credentials(instance, clock.account_now(account)),
         "failed": failed,
         "error": error,
         "typed": typed or {},

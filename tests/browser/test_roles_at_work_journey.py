@@ -106,9 +106,14 @@ def test_an_instance_gets_a_role_while_it_runs_and_its_credentials_rotate(
 
     # An hour later new credentials are there, long before the first ones expire.
     jump_forward(page, "+1 h")
-    rotated = run(page, instance.instance_id, CREDENTIALS)
-    assert access_key_id(rotated) != first_key
+    rotated_key = access_key_id(run(page, instance.instance_id, CREDENTIALS))
+    assert rotated_key != first_key
     page.screenshot(path="/tmp/journey-roles-at-work.png", full_page=True, caret="initial")
+    page.goto(f"{live_server.url}/console/{sandbox.id}/instances/{instance.instance_id}/")
+    handed_out = page.get_by_role("region", name="Role credentials")
+    expect(handed_out.get_by_role("listitem")).to_have_count(2)
+    expect(handed_out.get_by_role("listitem").first).to_contain_text(rotated_key)
+    handed_out.screenshot(path="/tmp/journey-role-credentials.png", caret="initial")
 
     session = f"assumed-role/WebServer/{instance.instance_id}"
     calls = DecisionRecord.objects.filter(source="instance", principal_arn__endswith=session)

@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
-from simulator.sandbox import clock, ec2, operations, role_operations
+from simulator.sandbox import clock, ec2, imds, operations, role_operations
 from simulator.sandbox.authorization import Actor
-from simulator.sandbox.models import AccessKey, Instance, Sandbox
+from simulator.sandbox.models import AccessKey, Instance, Sandbox, TemporaryCredential
 from tests.documents import EC2_TRUST
 
 from .conftest import HTMX, assert_queries_do_not_grow
@@ -222,6 +222,51 @@ def test_the_page_links_to_the_terminal_and_the_metadata_service(learner_client,
     assertContains(response, reverse("console:instance_terminal", args=[sandbox.id, instance.instance_id]))
     path = "latest/meta-data/iam/security-credentials/"
     assertContains(response, reverse("console:instance_metadata", args=[sandbox.id, instance.instance_id, path]))
+
+
+def role_credentials_panel(page: str) -> str:
+    start = page.index('id="role-credentials-title"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_page_shows_the_role_credentials_rotating_on_the_sandbox_clock(learner_client, sandbox, root, profile):
+    """EC2 User Guide, "Retrieve security credentials from instance metadata": "We make new credentials available
+    at least five minutes before the expiration of the old credentials"; the older set keeps working meanwhile."""
+    [launched] = ec2.run_instances(root, instance_profile_name="web-profile")
+    clock.advance(sandbox, 5)
+    running = ec2.find_instance(root, launched.instance_id)
+    assertContains(learner_client.get(page_url(sandbox, running)), "None handed out yet")
+    first = imds.instance_credentials(running)
+    clock.advance(sandbox, imds.REFRESH_AFTER.total_seconds() + 1)
+    second = imds.instance_credentials(ec2.find_instance(root, launched.instance_id))
+    panel = role_credentials_panel(learner_client.get(page_url(sandbox, running)).content.decode())
+    assert second.access_key_id != first.access_key_id
+    assert panel.index(second.access_key_id) < panel.index(first.access_key_id), "newest first, both still working"
+    clock.advance(sandbox, (imds.CREDENTIAL_LIFETIME - imds.REFRESH_AFTER).total_seconds())
+    panel = role_credentials_panel(learner_client.get(page_url(sandbox, running)).content.decode())
+    assert first.access_key_id not in panel and second.access_key_id in panel
+
+
+def test_the_role_credentials_cost_the_same_queries_however_many(learner_client, sandbox, root, profile):
+    [launched] = ec2.run_instances(root, instance_profile_name="web-profile")
+    clock.advance(sandbox, 5)
+    running = ec2.find_instance(root, launched.instance_id)
+    role = running.instance_profile.role
+    now = clock.now(sandbox)
+
+    def add(first: int, last: int) -> None:
+        for _ in range(first, last):
+            TemporaryCredential.objects.create(
+                account=running.account,
+                operation=TemporaryCredential.Operation.INSTANCE_ROLE,
+                role=role,
+                instance=running,
+                session_name=running.instance_id,
+                issued_at=now,
+                expires_at=now + imds.CREDENTIAL_LIFETIME,
+            )
+
+    assert_queries_do_not_grow(learner_client, page_url(sandbox, running), add)
 
 
 # Lessons: a policy on an instance, an instance in a group, keys on the disk ----------------------------------
