@@ -122,14 +122,8 @@ def shown(records: Iterable[DecisionRecord]) -> list[ShownDecision]:
     ]
 
 
-def latest_decision_id() -> int:
-    """The newest entry of every decision log: a call's own decisions are the ones after it."""
-    return DecisionRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def sts_decisions(sandbox: Sandbox, after: int = 0, ids: Iterable[int] = ()) -> list[ShownDecision]:
-    """The STS decisions of this sandbox logged after entry ``after``, or those whose ids are given."""
-    records = DecisionRecord.objects.filter(account__sandbox=sandbox, action__istartswith="sts:")
-    records = records.filter(id__in=list(ids)) if ids else records.filter(id__gt=after)
-    # A sandbox's whole log is never read here: a call makes at most a few decisions.
+def sts_decisions(sandbox: Sandbox, ids: Iterable[int]) -> list[ShownDecision]:
+    """The STS decisions among the records ``ids`` that are this sandbox's (ids may come from a link)."""
+    records = DecisionRecord.objects.filter(account__sandbox=sandbox, action__istartswith="sts:", id__in=list(ids))
+    # A call makes at most a few decisions: a link's list is cut short rather than read whole.
     return shown(records.order_by("id")[:10])

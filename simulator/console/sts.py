@@ -21,7 +21,7 @@ from simulator.console import acting, documents, sessions
 from simulator.console.views import error_status, get_sandbox_and_actor
 from simulator.policy import explain
 from simulator.sandbox import clock, errors, sts
-from simulator.sandbox.authorization import Actor
+from simulator.sandbox.authorization import Actor, decisions_logged
 from simulator.sandbox.errors import AwsError
 from simulator.sandbox.models import Account, ManagedPolicy, Role, Sandbox, TemporaryCredential
 
@@ -173,15 +173,15 @@ def sts_page(request: HttpRequest, sandbox_id: int) -> HttpResponse:
         context = _page_context(request, sandbox, actor, identity=sts.caller_identity(actor))
         return render(request, PAGE, context)
     operation = request.POST.get("operation", "")
-    before = sessions.latest_decision_id()
     issued, error = None, None
-    try:
-        if operation not in OPERATIONS:
-            raise AwsError("InvalidAction", "The action or operation requested is invalid.", 400)
-        issued = OPERATIONS[operation](actor, request.POST)
-    except AwsError as aws_error:
-        error = aws_error
-    decisions = sessions.sts_decisions(sandbox, after=before)
+    with decisions_logged() as logged:
+        try:
+            if operation not in OPERATIONS:
+                raise AwsError("InvalidAction", "The action or operation requested is invalid.", 400)
+            issued = OPERATIONS[operation](actor, request.POST)
+        except AwsError as aws_error:
+            error = aws_error
+    decisions = sessions.sts_decisions(sandbox, ids=logged) if logged else []
     if issued is not None and not request.htmx:
         query = urlencode({"decisions": ",".join(str(d.record_id) for d in decisions)})
         return redirect(f"{reverse('console:session', args=[sandbox.id, issued.id])}?{query}")

@@ -159,7 +159,9 @@ class ShownEntry:
 def shown_entries(instance: Instance, entries: list[dict], first: int = 1) -> list[ShownEntry]:
     """The transcript's entries with their decisions read back from the log, in one query."""
     ids = {pk for entry in entries for call in entry["calls"] for pk in call["decision_ids"]}
-    records = {record.pk: record for record in instance.account.decisions.filter(pk__in=ids)} if ids else {}
+    # A key stored on the instance may be another account's of the sandbox: its decisions are logged there.
+    in_sandbox = DecisionRecord.objects.filter(account__sandbox_id=instance.account.sandbox_id, pk__in=ids)
+    records = {record.pk: record for record in in_sandbox} if ids else {}
     shown = []
     for number, entry in enumerate(entries, start=first):
         calls = []

@@ -7,7 +7,9 @@ decision in the account's decision log.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from typing import Any
@@ -174,6 +176,29 @@ def session_policies(credential: TemporaryCredential | None) -> list[Policy]:
     ]
 
 
+_collecting: ContextVar[list[int] | None] = ContextVar("collecting_decision_ids", default=None)
+
+
+@contextmanager
+def decisions_logged() -> Iterator[list[int]]:
+    """The ids of the decision records this request logs inside the block, in order, in whichever account:
+    for a page showing every decision one call caused (an AssumeRole's TagSession, a command's credential
+    fetch). Another request's decisions at the same moment are not among them."""
+    ids: list[int] = []
+    token = _collecting.set(ids)
+    try:
+        yield ids
+    finally:
+        _collecting.reset(token)
+
+
+def note_logged(record: DecisionRecord) -> None:
+    """Count ``record`` in the :func:`decisions_logged` block being run, if any."""
+    collected = _collecting.get()
+    if collected is not None:
+        collected.append(record.pk)
+
+
 @dataclass(frozen=True, slots=True)
 class LoggedDecision(Decision):
     """A decision as :func:`authorize` returns it: ``record_id`` is its entry in the decision log, so a page
@@ -336,6 +361,7 @@ def _logged(account: Account, decision: Decision, source: str, credentials: str 
         sentence=trace["sentence"],
         trace=trace,
     )
+    note_logged(record)
     return LoggedDecision(
         **{f.name: getattr(decision, f.name) for f in fields(Decision)}, record_id=record.pk, trace=trace
     )

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from . import buckets, errors, imds, sts
-from .authorization import Actor, allow
+from .authorization import Actor, allow, decisions_logged
 from .models import Bucket, BucketObject, DecisionRecord, Instance, TemporaryCredential
 
 # Exit statuses of the AWS CLI v2 ("Return codes", AWS CLI User Guide).
@@ -34,7 +34,6 @@ USAGE_LINES = (
 )
 UNABLE_TO_LOCATE = 'Unable to locate credentials. You can configure credentials by running "aws configure".'
 COMMANDS = {"sts": ("get-caller-identity", "assume-role"), "s3": ("ls", "cp", "rm"), "configure": ("list",)}
-_SOURCED_HERE = (DecisionRecord.Source.INSTANCE, DecisionRecord.Source.METADATA)
 
 
 @dataclass(frozen=True)
@@ -135,34 +134,28 @@ def _described(located: _Located, actor: Actor | None) -> CredentialsUsed:
     )
 
 
-def _latest_decision_id(instance: Instance) -> int:
-    return instance.account.decisions.order_by("-pk").values_list("pk", flat=True).first() or 0
-
-
 def _call(
     instance: Instance, variables: dict[str, str], operation: str, perform: Callable[[Actor], Any], service: str = "s3"
 ) -> tuple[Any, Call]:
     """Find credentials, sign with them and ``perform`` the operation as that identity: (its answer, the call)."""
-    before = _latest_decision_id(instance)
-    located = locate_credentials(instance, variables)
     call = Call(operation, None)
     answer = None
-    if located is None:
-        call.note = "The CLI found no credentials: no environment variables, no ~/.aws/credentials, no instance role."
-    else:
-        actor = None
-        try:
-            actor = _signed(instance, located, service)
-            call.credentials = _described(located, actor)
-            answer = perform(actor)
-        except errors.AwsError as error:
-            call.error = error
-            call.credentials = call.credentials or _described(located, actor)
-    call.decision_ids = list(
-        instance.account.decisions.filter(pk__gt=before, source__in=_SOURCED_HERE)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    with decisions_logged() as logged:
+        located = locate_credentials(instance, variables)
+        if located is None:
+            call.note = (
+                "The CLI found no credentials: no environment variables, no ~/.aws/credentials, no instance role."
+            )
+        else:
+            actor = None
+            try:
+                actor = _signed(instance, located, service)
+                call.credentials = _described(located, actor)
+                answer = perform(actor)
+            except errors.AwsError as error:
+                call.error = error
+                call.credentials = call.credentials or _described(located, actor)
+    call.decision_ids = logged
     return answer, call
 
 

@@ -24,7 +24,7 @@ from simulator.policy.decision import ALLOWED, IMPLICIT_DENY, Stage
 from simulator.policy.model import PolicyType
 
 from . import access_keys, clock, errors, mfa, sts_parameters
-from .authorization import Actor, authorize, policies_for
+from .authorization import Actor, authorize, note_logged, policies_for
 from .checks import check_document
 from .identifiers import TEMPORARY_ACCESS_KEY_PREFIX
 from .lookups import find_policy
@@ -67,7 +67,7 @@ def _record(actor: Actor, action: str, resource: str, allowed: bool, sentence: s
         "closest": [],
         "missingContextValues": [],
     }
-    DecisionRecord.objects.create(
+    record = DecisionRecord.objects.create(
         account=actor.account,
         decided_at=clock.account_now(actor.account),
         source=source or actor.via,
@@ -80,6 +80,7 @@ def _record(actor: Actor, action: str, resource: str, allowed: bool, sentence: s
         sentence=sentence,
         trace=trace,
     )
+    note_logged(record)
 
 
 def _refuse(actor: Actor, action: str, resource: str, message: str, why: str) -> errors.AwsError:

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from simulator.sandbox import access_keys, clock, mfa, operations, role_operations, sts
-from simulator.sandbox.authorization import Actor, authorize
+from simulator.sandbox.authorization import Actor, authorize, decisions_logged
 from simulator.sandbox.errors import AccessDenied, AwsError
 from simulator.sandbox.models import Account, DecisionRecord, IamUser, Sandbox, TemporaryCredential
 
@@ -312,6 +312,17 @@ def test_session_tags_need_sts_tag_session_and_become_principal_tags(root, alice
     operations.tag_role(root, "Tags", [{"Key": "Project", "Value": "Red"}])
     credential = sts.assume_role(alice, role.arn, "s1", tags=tags)
     assert session(credential).context()["aws:PrincipalTag/Project"] == "Blue", "a session tag overrides the role's"
+
+
+def test_a_call_collects_exactly_the_decisions_it_logged(root, alice, admin_role):
+    """A page shows every decision one AssumeRole made (here sts:AssumeRole and sts:TagSession); decisions logged
+    before or after the block, by this or another request, are not among them."""
+    authorize(alice, "s3:ListBucket", "arn:aws:s3:::before")
+    with decisions_logged() as logged:
+        sts.assume_role(alice, admin_role.arn, "s1", tags=[{"Key": "Project", "Value": "Blue"}])
+    authorize(alice, "s3:ListBucket", "arn:aws:s3:::after")
+    actions = DecisionRecord.objects.filter(pk__in=logged).order_by("pk").values_list("action", flat=True)
+    assert list(actions) == ["sts:AssumeRole", "sts:TagSession"]
 
 
 def test_tag_session_conditions_see_the_request_tags(root, alice):
