@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, fields
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -151,7 +152,7 @@ class Actor:
         return context
 
 
-def _session_context(credential: TemporaryCredential, now) -> dict[str, str]:
+def _session_context(credential: TemporaryCredential, now: datetime) -> dict[str, str]:
     """The keys temporary credentials add: a session tag overrides the role's tag of the same key
     ("Passing session tags in AWS STS"), MFA and its age, the token's issue time, the source identity."""
     context = {f"aws:PrincipalTag/{tag['Key']}": tag["Value"] for tag in credential.tags}
@@ -345,7 +346,9 @@ def authorize_service(
     return _logged(account, evaluate(request, policies), source=source)
 
 
-def _logged(account: Account, decision: Decision, source: str, credentials: str = "", access_key_id: str = ""):
+def _logged(
+    account: Account, decision: Decision, source: str, credentials: str = "", access_key_id: str = ""
+) -> LoggedDecision:
     """Keep ``decision`` in the account's decision log, stamped with the sandbox's time."""
     trace = explain.trace(decision)
     record = DecisionRecord.objects.create(
